@@ -37,7 +37,11 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
-    engine = create_engine(url, **kwargs)
+    return configure_engine(create_engine(url, **kwargs))
+
+
+def configure_engine(engine: Engine) -> Engine:
+    """Per-dialect settings every engine needs, also the one Flask-SQLAlchemy creates."""
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)

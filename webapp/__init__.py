@@ -1,1 +1,49 @@
+"""The web app: a thin server-rendered UI and a JSON API over the engine's service functions."""
 
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from flask import Flask
+
+from engine.db import configure_engine, database_url
+from webapp.extensions import csrf, db
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=os.environ.get("MOTCUA_SECRET_KEY", "dev-only-change-me"),
+        SQLALCHEMY_DATABASE_URI=database_url(),
+        SQLALCHEMY_ENGINE_OPTIONS={},
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        PUBLIC_BASE_URL=os.environ.get("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+    )
+    if test_config:
+        app.config.update(test_config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
+            "connect_args", {"timeout": 30, "check_same_thread": False}
+        )
+
+    db.init_app(app)
+    csrf.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    from webapp import admin, api, auth, errors, portal, workspace
+    from webapp.presentation import register_filters
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(workspace.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
+    register_filters(app)
+    return app

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base
+
+
+class Agency(Base):
+    """A unit that receives or processes dossiers (UBND xã, Sở, phòng chuyên môn...)."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: official unit code (mã định danh đơn vị), the prefix of dossier codes
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    #: province / commune / department...
+    level: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    #: retired units stay for the dossiers that name them
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Agency | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.code} {self.name!r}>"

@@ -1,0 +1,106 @@
+"""Reads of dossiers, each filtered by what the actor may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine.dossiers.models import Dossier, DossierEvent
+from engine.dossiers.statuses import status_label
+from engine.errors import NotFound
+from engine.users.actor import Actor
+
+
+def get_dossier(session: Session, actor: Actor, code: str) -> Dossier:
+    """The dossier if the actor may see it; NotFound otherwise (existence is not revealed)."""
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None or not may_see(actor, dossier):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def may_see(actor: Actor, dossier: Dossier) -> bool:
+    if actor.user_id is not None and dossier.applicant_user_id == actor.user_id:
+        return True
+    if actor.is_officer:
+        return bool({dossier.agency_id, dossier.receiving_agency_id} & actor.agency_ids)
+    return False
+
+
+def list_applicant_dossiers(session: Session, actor: Actor) -> list[Dossier]:
+    if actor.user_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(Dossier)
+            .where(Dossier.applicant_user_id == actor.user_id)
+            .order_by(Dossier.created_at.desc())
+        )
+    )
+
+
+def list_agency_dossiers(session: Session, actor: Actor, limit: int = 50) -> list[Dossier]:
+    agencies = sorted(actor.agency_ids)
+    return list(
+        session.scalars(
+            select(Dossier)
+            .where(or_(Dossier.agency_id.in_(agencies), Dossier.receiving_agency_id.in_(agencies)))
+            .order_by(Dossier.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def list_events(session: Session, dossier: Dossier) -> list[DossierEvent]:
+    return list(
+        session.scalars(
+            select(DossierEvent)
+            .where(DossierEvent.dossier_id == dossier.id)
+            .order_by(DossierEvent.at, DossierEvent.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    at: datetime
+    status_label: str
+
+
+@dataclass(frozen=True)
+class PublicDossier:
+    """What anyone holding the code may see: status and progress, never personal data."""
+
+    code: str
+    procedure_name: str
+    agency_name: str
+    status_label: str
+    national_status: int
+    received_at: datetime | None
+    due_at: datetime | None
+    returned_at: datetime | None
+    steps: list[PublicStep]
+
+
+def lookup_dossier(session: Session, code: str) -> PublicDossier:
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code.strip()))
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ với mã này. Vui lòng kiểm tra lại mã hồ sơ.")
+    steps = []
+    for event in list_events(session, dossier):
+        if event.to_status and (not steps or steps[-1].status_label != status_label(event.to_status)):
+            steps.append(PublicStep(at=event.at, status_label=status_label(event.to_status)))
+    return PublicDossier(
+        code=dossier.code,
+        procedure_name=dossier.procedure.name,
+        agency_name=dossier.agency.name,
+        status_label=status_label(dossier.status),
+        national_status=dossier.national_status,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        returned_at=dossier.returned_at,
+        steps=steps,
+    )

@@ -1,0 +1,207 @@
+"""The step: the spine every feature hangs on (DESIGN.md section 2).
+
+Within the caller's transaction: lock the dossier row, load its workflow, apply one action, run
+engine steps until the workflow waits, save the state, refresh the read model (dossier status
+and clock, open tasks, next timer), append the history event and enqueue outbox rows. No network
+I/O happens here; the caller commits once, or rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.calendar.working_days import WorkingCalendar, calendar_from_session
+from engine.dossiers.models import Dossier, DossierEvent
+from engine.dossiers.statuses import get_status
+from engine.errors import NotFound
+from engine.outbox.models import OutboxMessage
+from engine.tasks.models import CANCELLED, OPEN, Task
+from engine.timestamps import utcnow
+from engine.users.actor import Actor
+from engine.users.roles import APPLICANT_LANE
+from engine.workflow import runtime
+from engine.workflow.models import Timer, WorkflowState
+from engine.workflow.serialization import dump_state
+
+#: what a step does to the loaded workflow before engine steps run
+WorkflowAction = Callable[[BpmnWorkflow], None]
+
+
+@dataclass
+class StepRecord:
+    """What the history line of this step says."""
+
+    action: str
+    task_title: str | None = None
+    note: str | None = None
+
+
+def lock_dossier(session: Session, dossier_id: int) -> Dossier:
+    """SELECT ... FOR UPDATE: one step per dossier at a time (SQLite: BEGIN IMMEDIATE)."""
+    dossier = session.execute(
+        select(Dossier).where(Dossier.id == dossier_id).with_for_update().execution_options(
+            populate_existing=True
+        )
+    ).scalar_one_or_none()
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def run_step(
+    session: Session,
+    dossier: Dossier,
+    actor: Actor,
+    action: WorkflowAction,
+    record: StepRecord,
+    *,
+    workflow: BpmnWorkflow | None = None,
+) -> BpmnWorkflow:
+    """Apply `action` to a locked dossier's workflow and bring the read model up to date.
+
+    `workflow` is passed only for a dossier's first step, before any state is saved.
+    """
+    now = utcnow()
+    version = dossier.procedure_version
+    state_row = session.get(WorkflowState, dossier.id)
+    if workflow is None:
+        if state_row is None:
+            raise NotFound("Hồ sơ chưa có quy trình xử lý.")
+        workflow = runtime.load_workflow(version.id, version.spec, state_row.state)
+
+    action(workflow)
+    workflow.do_engine_steps()
+
+    calendar = calendar_from_session(session)
+    old_status = dossier.status
+    _sync_tasks(session, dossier, workflow)
+    new_status = _derive_status(session, dossier, workflow)
+    if new_status != old_status:
+        apply_status(dossier, new_status, now, calendar)
+    _sync_timer(session, dossier, workflow)
+    _enqueue_service_calls(session, dossier, workflow)
+
+    text = dump_state(workflow)
+    if state_row is None:
+        session.add(WorkflowState(dossier_id=dossier.id, state=text))
+    else:
+        state_row.state = text
+    session.add(
+        DossierEvent(
+            dossier_id=dossier.id,
+            actor_id=actor.user_id,
+            actor_name=actor.full_name,
+            action=record.action,
+            task_title=record.task_title,
+            from_status=old_status if record.action != "submitted" else None,
+            to_status=dossier.status,
+            note=record.note,
+            at=now,
+        )
+    )
+    session.flush()
+    return workflow
+
+
+def apply_status(dossier: Dossier, code: str, now: datetime, calendar: WorkingCalendar) -> None:
+    """Move the dossier to a status and let the status's clock rule act on its times."""
+    old = get_status(dossier.status)
+    new = get_status(code)
+    if old.clock == "not_started" and new.clock != "not_started" and new.clock != "stopped":
+        dossier.received_at = dossier.received_at or now
+        dossier.due_at = calendar.due_at(
+            dossier.received_at, dossier.procedure.deadline_working_days
+        )
+    if new.clock == "paused" and old.clock != "paused":
+        dossier.paused_at = now
+    if old.clock == "paused" and new.clock != "paused" and dossier.paused_at is not None:
+        if dossier.due_at is not None:
+            dossier.due_at = calendar.extend_for_pause(dossier.due_at, dossier.paused_at, now)
+        dossier.paused_seconds += int((now - dossier.paused_at).total_seconds())
+        dossier.paused_at = None
+    if new.clock in ("finished", "stopped") and dossier.finished_at is None:
+        dossier.finished_at = now
+        if new.clock == "finished" and dossier.due_at is not None:
+            dossier.timing = calendar.classify(dossier.due_at, now)
+    if code == "returned":
+        dossier.returned_at = now
+    dossier.status = code
+    dossier.national_status = new.national
+
+
+def _sync_tasks(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> None:
+    open_rows = {
+        row.spiff_task_id: row
+        for row in session.scalars(
+            select(Task).where(Task.dossier_id == dossier.id, Task.state == OPEN)
+        )
+    }
+    ready = {str(task.id): task for task in runtime.open_user_tasks(workflow)}
+    for spiff_id, row in open_rows.items():
+        if spiff_id not in ready:
+            row.state = CANCELLED
+    for spiff_id, task in ready.items():
+        if spiff_id in open_rows:
+            continue
+        lane = task.task_spec.lane or APPLICANT_LANE
+        properties = runtime.task_properties(task)
+        session.add(
+            Task(
+                dossier_id=dossier.id,
+                spiff_task_id=spiff_id,
+                bpmn_id=task.task_spec.bpmn_id,
+                title=runtime.task_title(task),
+                role=lane,
+                agency_id=None if lane == APPLICANT_LANE else dossier.agency_id,
+                form_name=properties.get("formJsonSchemaFilename"),
+                due_at=dossier.due_at,
+            )
+        )
+    session.flush()
+
+
+def _derive_status(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> str:
+    if workflow.is_completed():
+        return runtime.end_status(workflow) or dossier.status
+    statuses = [
+        runtime.task_properties(task).get("dossierStatus")
+        for task in runtime.open_user_tasks(workflow)
+    ]
+    statuses = [code for code in statuses if code]
+    if not statuses:
+        return dossier.status
+    paused = [code for code in statuses if get_status(code).clock == "paused"]
+    return paused[0] if paused else statuses[-1]
+
+
+def _sync_timer(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> None:
+    due = runtime.next_timer_at(workflow)
+    timer = session.get(Timer, dossier.id)
+    if due is None:
+        if timer is not None:
+            session.delete(timer)
+    elif timer is None:
+        session.add(Timer(dossier_id=dossier.id, due_at=due))
+    else:
+        timer.due_at = due
+
+
+def _enqueue_service_calls(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> None:
+    for call in workflow.script_engine.service_calls:
+        payload = {"dossier_code": dossier.code, **call.payload}
+        session.add(
+            OutboxMessage(
+                dossier_id=dossier.id,
+                operation=call.operation,
+                payload=payload,
+                idempotency_key=f"{dossier.id}:{call.spiff_task_id}:{call.operation}",
+                spiff_task_id=call.spiff_task_id if call.waits_for_result else None,
+            )
+        )
+    workflow.script_engine.service_calls.clear()

@@ -1,0 +1,12 @@
+"""Every model module, imported once so the metadata (and Alembic) sees every table."""
+
+
+def import_all_models() -> None:
+    import engine.agencies.models
+    import engine.calendar.models
+    import engine.dossiers.models
+    import engine.outbox.models
+    import engine.procedures.models
+    import engine.tasks.models
+    import engine.users.models
+    import engine.workflow.models  # noqa: F401

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.agencies.models import Agency
+from engine.db import Base
+from engine.timestamps import UTCDateTime, utcnow
+
+
+class Procedure(Base):
+    """An administrative procedure (TTHC) as declared in the catalogue."""
+
+    __tablename__ = "procedures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: national procedure code, e.g. 1.001193
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    #: lĩnh vực
+    field: Mapped[str] = mapped_column(String(255), default="")
+    #: commune / district / province / ministry
+    level: Mapped[str] = mapped_column(String(20), default="commune")
+    deadline_working_days: Mapped[int] = mapped_column(default=1)
+    #: the procedure record as published (fees, documents, legal basis...)
+    record: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: the agency that receives dossiers of this procedure in the demo set-up
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    agency: Mapped[Agency | None] = relationship()
+    versions: Mapped[list[ProcedureVersion]] = relationship(
+        back_populates="procedure", order_by="ProcedureVersion.number"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Procedure {self.code} {self.name!r}>"
+
+
+class ProcedureVersion(Base):
+    """A frozen procedure package. Never updated: a change is a new version."""
+
+    __tablename__ = "procedure_versions"
+    __table_args__ = (
+        UniqueConstraint("procedure_id", "number"),
+        UniqueConstraint("procedure_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    number: Mapped[int]
+    #: SHA-256 of the package files: the version's identity
+    content_hash: Mapped[str] = mapped_column(String(64))
+    #: id of the executable BPMN process
+    process_id: Mapped[str] = mapped_column(String(255))
+    #: every file of the package, path -> text (BPMN, forms, procedure.json)
+    files: Mapped[dict] = mapped_column(JSON)
+    #: the parsed process definition, serialized once and shared by every dossier's state
+    spec: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    procedure: Mapped[Procedure] = relationship(back_populates="versions")
+
+    def form(self, name: str) -> dict:
+        return json.loads(self.files[f"forms/{name}"])
+
+    def procedure_record(self) -> dict:
+        return json.loads(self.files["procedure.json"])
