@@ -1,0 +1,52 @@
+"""The administrator's corrections to the national holiday calendar.
+
+The `holidays` package knows the Labour Code holidays and the swaps it was told about; the
+Government announces others every year (e.g. 2/1/2026 off, made up on Saturday 10/1/2026,
+Official Dispatch 12729/VPCP-KGVX). One row per corrected day lets the admin add them
+without a release.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, DateTime, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base
+
+
+class OverrideKind(StrEnum):
+    #: a day that would be a working day becomes a day off (ngày nghỉ thêm)
+    DAY_OFF = "day_off"
+    #: a weekend or holiday becomes a working day (ngày làm bù)
+    WORKING_DAY = "working_day"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CalendarOverride(Base):
+    __tablename__ = "calendar_override"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('day_off', 'working_day')",
+            name="valid_kind",
+        ),
+    )
+
+    #: the row's id
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the calendar day (local, Asia/Ho_Chi_Minh) whose status is corrected; one row per day
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    #: `day_off` or `working_day` (see `OverrideKind`)
+    kind: Mapped[str] = mapped_column(String(16))
+    #: why, in Vietnamese, usually the announcing document ("Làm bù cho ngày 02/01/2026 ...")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: when the admin entered the row (UTC)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+
+    def __repr__(self) -> str:
+        return f"<CalendarOverride({self.id}, {self.day.isoformat()}, {self.kind})>"
