@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_wtf.csrf import generate_csrf
+
+from engine.db import transaction
+from engine.dossiers.models import CHANNEL_ONLINE
+from engine.dossiers.queries import get_dossier, lookup_dossier
+from engine.dossiers.submission import submit_dossier
+from engine.errors import Forbidden, InvalidInput
+from engine.tasks.completion import complete_task
+from engine.tasks.queries import list_inbox
+from webapp.api import bp
+from webapp.api.schemas import dossier_json, public_dossier_json, task_json
+from webapp.auth import current_actor
+from webapp.extensions import db
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("Nội dung yêu cầu phải là một đối tượng JSON.")
+    return body
+
+
+def _signed_in():
+    actor = current_actor()
+    if actor.user_id is None:
+        raise Forbidden("Vui lòng đăng nhập.")
+    return actor
+
+
+@bp.get("/csrf")
+def csrf_token():
+    return jsonify({"csrf_token": generate_csrf()})
+
+
+@bp.post("/dossiers")
+def create_dossier():
+    actor = _signed_in()
+    body = _json_body()
+    with transaction(db.session):
+        dossier = submit_dossier(
+            db.session,
+            actor,
+            str(body.get("procedure_code", "")),
+            body.get("data") or {},
+            channel=int(body.get("channel", CHANNEL_ONLINE)),
+            agency_id=body.get("agency_id"),
+        )
+    return jsonify(dossier_json(dossier)), 201
+
+
+@bp.get("/dossiers/<code>")
+def dossier(code: str):
+    return jsonify(dossier_json(get_dossier(db.session, _signed_in(), code)))
+
+
+@bp.get("/tasks")
+def tasks():
+    actor = _signed_in()
+    page = max(request.args.get("page", 1, type=int), 1)
+    return jsonify([task_json(task) for task in list_inbox(db.session, actor, page=page)])
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+def complete(task_id: int):
+    actor = _signed_in()
+    body = _json_body()
+    with transaction(db.session):
+        task = complete_task(
+            db.session, actor, task_id, body.get("data") or {}, expected_version=body.get("version")
+        )
+    return jsonify(dossier_json(task.dossier))
+
+
+@bp.get("/lookup/<code>")
+def lookup(code: str):
+    return jsonify(public_dossier_json(lookup_dossier(db.session, code)))

@@ -1,0 +1,41 @@
+"""Engine errors mapped to HTTP answers once, for every blueprint (CKAN's mapping)."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app: Flask) -> None:
+    def answer(error, status: int, title: str):
+        if _wants_json():
+            body = {"error": error.message or title}
+            if isinstance(error, InvalidInput):
+                body["field_errors"] = error.field_errors
+            return jsonify(body), status
+        return render_template("error.html", title=title, message=error.message), status
+
+    app.register_error_handler(NotFound, lambda e: answer(e, 404, "Không tìm thấy"))
+    app.register_error_handler(Forbidden, lambda e: answer(e, 403, "Không có quyền truy cập"))
+    app.register_error_handler(Conflict, lambda e: answer(e, 409, "Xung đột dữ liệu"))
+    app.register_error_handler(InvalidInput, lambda e: answer(e, 400, "Dữ liệu không hợp lệ"))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return answer(NotFound("Trang bạn tìm không tồn tại."), 404, "Không tìm thấy")
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return answer(InvalidInput("Tệp tải lên quá lớn."), 413, "Tệp quá lớn")
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        message = getattr(error, "description", "") or "Yêu cầu không hợp lệ."
+        if "CSRF" in message:
+            message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+        return answer(InvalidInput(message), 400, "Yêu cầu không hợp lệ")

@@ -1,0 +1,26 @@
+"""Template filters: times in Vietnam's timezone, status labels, channel names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+
+from engine.dossiers.statuses import status_label
+from engine.timestamps import LOCAL_TZ
+from webapp.auth import current_actor
+
+CHANNEL_LABELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính"}
+TIMING_LABELS = {"early": "Sớm hạn", "on_time": "Đúng hạn", "late": "Trễ hạn"}
+
+
+def local_time(value: datetime | None, pattern: str = "%H:%M %d/%m/%Y") -> str:
+    return value.astimezone(LOCAL_TZ).strftime(pattern) if value else "—"
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(status_label, "status_label")
+    app.add_template_filter(lambda channel: CHANNEL_LABELS.get(channel, "—"), "channel_label")
+    app.add_template_filter(lambda timing: TIMING_LABELS.get(timing or "", "—"), "timing_label")
+    app.context_processor(lambda: {"actor": current_actor()})
