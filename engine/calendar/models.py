@@ -29,7 +29,7 @@ def _utc_now() -> datetime:
 
 
 class CalendarOverride(Base):
-    __tablename__ = "calendar_override"
+    __tablename__ = "calendar_overrides"
     __table_args__ = (
         CheckConstraint(
             "kind IN ('day_off', 'working_day')",

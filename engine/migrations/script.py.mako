@@ -7,7 +7,7 @@ Create Date: ${create_date}
 
 import sqlalchemy as sa
 from alembic import op
-import engine.timestamps
+
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -1,0 +1,81 @@
+"""The `motcua` command: init, publish, serve, worker."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from engine.db import database_url, make_engine, make_session_factory, transaction
+
+
+@click.group(help="motcua — hệ thống giải quyết thủ tục hành chính.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Create or upgrade the database and load the demo data.")
+@click.option("--no-demo", is_flag=True, help="Only migrate; load no demo data.")
+def init(no_demo: bool) -> None:
+    from engine.demo import DEMO_PASSWORD, load_demo_data
+    from engine.schema import upgrade_database
+
+    url = database_url()
+    upgrade_database(url)
+    click.echo(f"Cơ sở dữ liệu sẵn sàng: {url}")
+    if no_demo:
+        return
+    session_factory = make_session_factory(make_engine(url))
+    with session_factory() as session, transaction(session):
+        accounts = load_demo_data(session)
+    click.echo(f"Tài khoản thử nghiệm (mật khẩu: {DEMO_PASSWORD}):")
+    for account in accounts:
+        roles = ", ".join(account.roles) or account.kind
+        click.echo(f"  {account.username:10} {account.full_name} ({roles})")
+
+
+@main.command(help="Validate and publish a procedure package (a folder or a .zip).")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--agency", "agency_code", help="Code of the agency that receives the dossiers.")
+def publish(path: str, agency_code: str | None) -> None:
+    from pathlib import Path
+
+    from engine.procedures.package import load_package_dir, load_package_zip
+    from engine.procedures.publishing import PackageRefused, publish_package
+    from engine.users.actor import SYSTEM
+
+    source = Path(path)
+    package = (
+        load_package_zip(source.read_bytes()) if source.is_file() else load_package_dir(source)
+    )
+    session_factory = make_session_factory(make_engine())
+    try:
+        with session_factory() as session, transaction(session):
+            version = publish_package(session, SYSTEM, package, agency_code=agency_code)
+            click.echo(
+                f"Đã công bố {version.procedure.code} — {version.procedure.name}, "
+                f"phiên bản {version.number} ({version.content_hash[:12]})"
+            )
+    except PackageRefused as refused:
+        click.echo(refused.message, err=True)
+        for problem in refused.problems:
+            where = problem.element_id or problem.file or "package"
+            click.echo(f"  {where}: {problem.message}", err=True)
+        sys.exit(1)
+
+
+@main.command(help="Serve the web app.")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve(host: str, port: int) -> None:
+    from webapp import create_app
+
+    create_app().run(host=host, port=port, threaded=True)
+
+
+@main.command(help="Run the background worker: BPMN timers and the outbox.")
+@click.option("--interval", default=2.0, type=float, help="Seconds between sweeps.")
+def worker(interval: float) -> None:
+    from engine.worker import run_worker
+
+    run_worker(interval_seconds=interval)
