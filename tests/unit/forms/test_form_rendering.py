@@ -107,7 +107,11 @@ def test_sections_and_repeating_groups_are_fieldsets_with_legends():
 
 def test_a_conditional_field_carries_its_condition_and_stays_visible_without_js():
     page = Page(render({"decision": "register"}))
-    wrapper = next(attrs for _, attrs in page.elements if "data-visible-if" in attrs)
+    wrapper = next(
+        attrs
+        for _, attrs in page.elements
+        if "data-visible-if" in attrs and "supplement" in attrs["data-visible-if"]
+    )
     assert json.loads(wrapper["data-visible-if"]) == {
         "field": "decision",
         "values": ["supplement"],
@@ -116,6 +120,14 @@ def test_a_conditional_field_carries_its_condition_and_stays_visible_without_js(
     reason = page.by_id("f-supplement_reason")
     assert reason["aria-describedby"] == "f-supplement_reason-help"
     assert "Chỉ điền khi «Đề nghị» là «Bổ sung thông tin»." in render({})
+
+
+def test_a_condition_inside_a_row_points_at_the_same_row():
+    page = Page(render({"members": [{"full_name": "Bình"}]}))
+    conditions = [
+        json.loads(a["data-visible-if"]) for _, a in page.elements if "data-visible-if" in a
+    ]
+    assert {"field": "members-1-relation", "values": ["Khác"]} in conditions
 
 
 @pytest.mark.parametrize(

@@ -95,6 +95,18 @@ def test_a_visible_conditional_field_is_validated_and_kept():
     assert drop_hidden_fields(FORM, data)["supplement_reason"] == "Bổ sung giấy khai sinh"
 
 
+def test_a_condition_inside_a_repeating_group_looks_at_its_own_row():
+    members = [
+        {"full_name": "Bình", "relation": "Khác"},
+        {"full_name": "Cường", "relation": "Con", "relation_other": "bỏ qua"},
+    ]
+    data = {**VALID, "members": members}
+    assert validate_submission(FORM, data) == {
+        "members.0.relation_other": "Vui lòng nhập quan hệ cụ thể."
+    }
+    assert drop_hidden_fields(FORM, data)["members"][1] == {"full_name": "Cường", "relation": "Con"}
+
+
 def test_fields_outside_the_form_are_reported_above_it():
     form = load_form(
         {
