@@ -1,0 +1,1 @@
+"""Procedure packages: loading an upload and validating it before anything is stored."""
