@@ -102,18 +102,18 @@ def _applicant(session: Session, actor: Actor, channel: int, application: dict) 
             "applicant_phone": user.phone,
             "applicant_email": user.email,
         }
-    applicant = application.get("applicant", application)
-    name = (applicant.get("full_name") or "").strip()
+    name = str(application.get("applicant_full_name") or "").strip()
     if not name:
         raise InvalidInput(
-            "Thiếu họ tên người nộp hồ sơ.", {"applicant.full_name": "Vui lòng nhập họ và tên."}
+            "Thiếu họ tên người nộp hồ sơ.",
+            {"applicant_full_name": "Vui lòng nhập họ và tên người nộp hồ sơ."},
         )
     return {
         "applicant_user_id": None,
         "applicant_name": name,
-        "applicant_id_number": applicant.get("id_number"),
-        "applicant_phone": applicant.get("phone"),
-        "applicant_email": applicant.get("email"),
+        "applicant_id_number": application.get("applicant_id_number"),
+        "applicant_phone": application.get("applicant_phone"),
+        "applicant_email": application.get("applicant_email"),
     }
 
 

@@ -1,0 +1,145 @@
+"""Fixtures shared by every test: a migrated database, sessions, demo data, the web app.
+
+The database is SQLite in a temporary folder, or the PostgreSQL database named by
+MOTCUA_TEST_DATABASE_URL (CI runs the suite both ways). Tests marked `postgres` need the latter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+
+from engine.db import Base, make_engine, make_session_factory, transaction
+from engine.models import import_all_models
+from engine.schema import upgrade_database
+from engine.users.actor import Actor, load_actor
+
+import_all_models()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("MOTCUA_TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'motcua-test.db'}"
+    upgrade_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def db_engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(db_engine):
+    yield make_session_factory(db_engine)
+    _empty_all_tables(db_engine)
+
+
+@pytest.fixture
+def session(session_factory):
+    with session_factory() as session:
+        yield session
+
+
+def _empty_all_tables(engine) -> None:
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def is_postgres(db_engine) -> bool:
+    return db_engine.dialect.name == "postgresql"
+
+
+@pytest.fixture
+def demo(session_factory):
+    """Demo agencies, officers, a citizen and the shipped procedures, committed."""
+    from engine.demo import load_demo_data
+
+    with session_factory() as session, transaction(session):
+        load_demo_data(session)
+    return DemoWorld(session_factory)
+
+
+class DemoWorld:
+    """Looks up demo actors and things by name."""
+
+    def __init__(self, session_factory):
+        self.session_factory = session_factory
+
+    def actor(self, username: str) -> Actor:
+        from engine.users.models import User
+
+        with self.session_factory() as session:
+            user = session.query(User).filter_by(username=username).one()
+            return load_actor(session, user.id)
+
+
+@pytest.fixture
+def app(database_url, session_factory):
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    yield app
+    with app.app_context():
+        from webapp.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Browser:
+    """A test client that signs in and posts forms with their CSRF token, as a browser would."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, path: str) -> str:
+        page = self.client.get(path)
+        match = CSRF_FIELD.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, username: str, password: str = "motcua2026"):
+        token = self.token("/dang-nhap")
+        return self.client.post(
+            "/dang-nhap", data={"username": username, "password": password, "csrf_token": token}
+        )
+
+    def submit(self, path: str, data: dict, **kwargs):
+        return self.client.post(path, data={**data, "csrf_token": self.token(path)}, **kwargs)
+
+
+@pytest.fixture
+def browser(client) -> Browser:
+    return Browser(client)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("MOTCUA_TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set MOTCUA_TEST_DATABASE_URL")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
