@@ -13,6 +13,7 @@ from forms.rendering import error_links, form_fields
 from forms.validation import coerce_form_input, validate_submission
 
 FORM = load_form(Path(__file__).parent / "household.json")
+TEMPLATES = Path(__file__).parents[3] / "webapp" / "templates"
 PAGE = (
     '{% from "_macros/form.html" import error_summary, render_fields %}'
     "{{ error_summary(links) }}<form method='post'>{{ render_fields(fields) }}</form>"
@@ -56,7 +57,7 @@ class Page(HTMLParser):
 
 
 def render(data, errors=None):
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader("webapp/templates"), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     fields = form_fields(FORM, data, errors or {})
     return env.from_string(PAGE).render(fields=fields, links=error_links(fields, errors or {}))
 
