@@ -87,6 +87,7 @@ def reached_end(workflow: BpmnWorkflow) -> list[str]:
 RECEPTION = ("Task_Reception", "reception", "submitted")
 SUPPLEMENT = ("Task_Supplement", "applicant", "supplement_requested")
 PROCESSING = ("Task_Processing", "processing", "processing")
+PROCESSING_SUPPLEMENT = ("Task_ProcessingSupplement", "applicant", "supplement_requested")
 APPROVAL = ("Task_Approval", "leader", "awaiting_approval")
 RETURN = ("Task_ReturnResult", "reception", "result_ready")
 END_EVENTS = {"EndEvent_Refused", "EndEvent_Returned", "EndEvent_ReminderSent"}
@@ -154,6 +155,31 @@ def test_processing_done_in_time_leaves_no_timer_waiting(workflow, engine):
     assert engine.service_calls == [RECEIVED_NOTICE]
 
 
+def test_processing_supplement_waits_for_applicant_then_processing_resumes(workflow, engine):
+    complete(workflow, RECEPTION, {"decision": "accept"})
+    complete(
+        workflow,
+        PROCESSING,
+        {
+            "verification_note": "Thiếu giấy chứng sinh",
+            "proposal": "request_supplement",
+            "processing_missing_documents": "Bản chính giấy chứng sinh",
+        },
+    )
+
+    assert ready_task(workflow).data["processing_missing_documents"] == "Bản chính giấy chứng sinh"
+    assert workflow.waiting_events() == []
+    complete(workflow, PROCESSING_SUPPLEMENT, {"processing_supplement_note": "Đã nộp bản chính"})
+    assert [e.event_type for e in workflow.waiting_events()] == ["DurationTimerEventDefinition"]
+    complete(workflow, PROCESSING, {"verification_note": "Đủ", "proposal": "propose_approve"})
+    complete(workflow, APPROVAL, {"approval_decision": "approve"})
+    complete(workflow, RETURN, {"return_channel": "online", "returned_to": "Lê Văn Cường"})
+
+    assert workflow.is_completed()
+    assert reached_end(workflow) == ["EndEvent_Returned"]
+    assert engine.service_calls == [RECEIVED_NOTICE]
+
+
 def bpmn_tree() -> etree._ElementTree:
     return etree.parse(str(PACKAGE / "process.bpmn"))
 
@@ -178,7 +204,7 @@ def test_diagram_draws_every_node_and_flow_inside_its_lane():
     node_ids = {n.get("id") for n in nodes}
     participants = {p.get("id") for p in tree.iterfind(".//bpmn:participant", NS)}
 
-    assert len(nodes) == 14
+    assert len(nodes) == 16
     assert set(bounds) == node_ids | set(lanes) | participants
     assert edges == flows
     for lane_id, lane in lanes.items():
@@ -241,6 +267,21 @@ def test_form_fields_do_not_overwrite_each_other_in_task_data():
         ("approval.json", {"approval_decision": "approve"}, True),
         ("approval.json", {"approval_decision": "not_approve"}, False),
         ("processing.json", {"verification_note": "Đủ", "proposal": "propose_reject"}, False),
+        (
+            "processing.json",
+            {"verification_note": "Thiếu", "proposal": "request_supplement"},
+            False,
+        ),
+        (
+            "processing.json",
+            {
+                "verification_note": "Thiếu",
+                "proposal": "request_supplement",
+                "processing_missing_documents": "Giấy chứng sinh",
+            },
+            True,
+        ),
+        ("processing_supplement.json", {"processing_supplement_note": ""}, False),
         ("result_return.json", {"return_channel": "online", "returned_to": "An"}, True),
     ],
 )
