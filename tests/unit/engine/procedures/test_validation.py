@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.procedures.package import load_package_dir, package_from_files
-from engine.procedures.validation import Problem, ValidationContext, validate_package
+from engine.procedures.validation import Problem, validate_package
 
 PACKAGES = Path(__file__).parent / "packages"
 
@@ -50,32 +50,6 @@ BROKEN = {
 }
 
 
-def fake_check_script(source: str, mode: str) -> list[str]:
-    """Stands in for the restricted evaluator's checker: refuses imports, compiles the rest."""
-    if "__import__" in source:
-        return ["không được dùng __import__."]
-    try:
-        compile(source, "<bpmn>", mode)
-    except SyntaxError as error:
-        return [f"lỗi cú pháp Python: {error.msg}."]
-    return []
-
-
-def fake_check_form(form: dict) -> list[str]:
-    return [] if "schema" in form else ["thiếu khoá 'schema'."]
-
-
-@pytest.fixture
-def context() -> ValidationContext:
-    return ValidationContext(
-        known_roles={"reception", "processing", "leader", "agency_leader"},
-        known_operations={"notify/applicant"},
-        check_script=fake_check_script,
-        check_form=fake_check_form,
-        known_statuses={"received", "finished", "refused"},
-    )
-
-
 def test_valid_package_has_no_problem(context):
     assert validate_package(load_package_dir(PACKAGES / "valid"), context) == []
 
@@ -103,10 +77,11 @@ def test_broken_package_names_the_element(case, context):
 
 def test_import_in_condition_is_reported_through_the_context(context):
     seen = []
+    check_script = context.check_script
 
     def recording_check(source: str, mode: str) -> list[str]:
         seen.append((source, mode))
-        return fake_check_script(source, mode)
+        return check_script(source, mode)
 
     context.check_script = recording_check
     problems = validate_package(load_package_dir(PACKAGES / "script_import"), context)
