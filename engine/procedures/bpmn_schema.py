@@ -56,10 +56,23 @@ def parse_xml(file: str, content: bytes) -> tuple[BpmnDocument | None, list[Prob
                 rule="xml_syntax",
             )
         ]
+    if root.getroottree().docinfo.doctype:
+        return None, [
+            Problem(
+                None,
+                f"Tệp {file} chứa khai báo DOCTYPE/thực thể XML, không được phép trong sơ đồ "
+                "BPMN; xoá phần <!DOCTYPE ...>.",
+                f"{file} contains a DOCTYPE/XML entity declaration, which a BPMN diagram may "
+                "not have; remove the <!DOCTYPE ...> part.",
+                file=file,
+                line=1,
+                rule="doctype",
+            )
+        ]
     if root.tag != f"{{{BPMN_NS}}}definitions":
         return None, [
             Problem(
-                root.get("id"),
+                None,
                 f"Tệp {file} không phải sơ đồ BPMN 2.0: phần tử gốc là {root.tag}, cần "
                 f"bpmn:definitions thuộc không gian tên {BPMN_NS}.",
                 f"{file} is not a BPMN 2.0 diagram: the root element is {root.tag}; it must be "

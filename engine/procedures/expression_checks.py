@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from engine.procedures.bpmn_checks import executable_elements
-from engine.procedures.problems import BpmnDocument, Problem, ValidationContext, problem_at
+from engine.procedures.problems import BPMN_NS, BpmnDocument, Problem, ValidationContext, problem_at
 
 _JUEL = re.compile(r"[$#]\{")
 _PYTHON_FORMATS = {"", "python", "text/x-python", "text/python", "py"}
@@ -126,8 +126,12 @@ def _code_in(documents: list[BpmnDocument]) -> Iterator[tuple]:
 def _owner(node: etree._Element) -> etree._Element:
     """The flow, event or task the code belongs to (not its event definition or loop)."""
     for ancestor in node.iterancestors():
-        name = etree.QName(ancestor).localname
-        if ancestor.get("id") and not name.endswith(("EventDefinition", "LoopCharacteristics")):
+        name = etree.QName(ancestor)
+        if (
+            ancestor.get("id")
+            and name.namespace == BPMN_NS
+            and not name.localname.endswith(("EventDefinition", "LoopCharacteristics"))
+        ):
             return ancestor
     return node
 
