@@ -34,8 +34,14 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("congdan", "Nguyễn Văn An", "citizen", id_number="074090001234",
-                phone="0912345678", email="an.nguyen@example.vn"),
+    DemoAccount(
+        "congdan",
+        "Nguyễn Văn An",
+        "citizen",
+        id_number="074090001234",
+        phone="0912345678",
+        email="an.nguyen@example.vn",
+    ),
     DemoAccount("motcua", "Trần Thị Bình", "officer", ("reception",)),
     DemoAccount("thuly", "Lê Văn Cường", "officer", ("processing",)),
     DemoAccount("lanhdao", "Phạm Thị Dung", "officer", ("leader", "agency_leader")),

@@ -48,7 +48,9 @@ def require_kind(*kinds: str) -> None:
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
-        user = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
+        user = authenticate(
+            db.session, request.form.get("username", ""), request.form.get("password", "")
+        )
         if user is None:
             flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
             return render_template("login.html"), 401

@@ -37,5 +37,7 @@ def register(app: Flask) -> None:
     def bad_request(error):
         message = getattr(error, "description", "") or "Yêu cầu không hợp lệ."
         if "CSRF" in message:
-            message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+            message = (
+                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
+            )
         return answer(InvalidInput(message), 400, "Yêu cầu không hợp lệ")

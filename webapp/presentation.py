@@ -8,6 +8,7 @@ from flask import Flask
 
 from engine.dossiers.statuses import status_label
 from engine.timestamps import LOCAL_TZ
+from forms.rendering import error_links
 from webapp.auth import current_actor
 
 CHANNEL_LABELS = {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính"}
@@ -23,4 +24,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(lambda channel: CHANNEL_LABELS.get(channel, "—"), "channel_label")
     app.add_template_filter(lambda timing: TIMING_LABELS.get(timing or "", "—"), "timing_label")
+    app.add_template_global(error_links, "error_links")
     app.context_processor(lambda: {"actor": current_actor()})

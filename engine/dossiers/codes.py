@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,5 +32,3 @@ def next_dossier_code(session: Session, agency_code: str, at: datetime) -> str:
     )
     number = session.execute(statement).scalar_one()
     return f"{agency_code}-{day:%y%m%d}-{number:04d}"
-
-

@@ -91,7 +91,9 @@ def lookup_dossier(session: Session, code: str) -> PublicDossier:
         raise NotFound("Không tìm thấy hồ sơ với mã này. Vui lòng kiểm tra lại mã hồ sơ.")
     steps = []
     for event in list_events(session, dossier):
-        if event.to_status and (not steps or steps[-1].status_label != status_label(event.to_status)):
+        if event.to_status and (
+            not steps or steps[-1].status_label != status_label(event.to_status)
+        ):
             steps.append(PublicStep(at=event.at, status_label=status_label(event.to_status)))
     return PublicDossier(
         code=dossier.code,

@@ -45,9 +45,10 @@ class StepRecord:
 def lock_dossier(session: Session, dossier_id: int) -> Dossier:
     """SELECT ... FOR UPDATE: one step per dossier at a time (SQLite: BEGIN IMMEDIATE)."""
     dossier = session.execute(
-        select(Dossier).where(Dossier.id == dossier_id).with_for_update().execution_options(
-            populate_existing=True
-        )
+        select(Dossier)
+        .where(Dossier.id == dossier_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
@@ -110,25 +111,28 @@ def run_step(
 
 
 def apply_status(dossier: Dossier, code: str, now: datetime, calendar: WorkingCalendar) -> None:
-    """Move the dossier to a status and let the status's clock rule act on its times."""
+    """Move the dossier to a status and let the status's clock rule act on its times.
+
+    The legal clock starts when the dossier is first received (a running status); a supplement
+    asked for at reception, before that, stops nothing. Once started, a paused status stops the
+    clock and leaving it moves the due time on by the working days spent waiting.
+    """
     old = get_status(dossier.status)
     new = get_status(code)
-    if old.clock == "not_started" and new.clock != "not_started" and new.clock != "stopped":
-        dossier.received_at = dossier.received_at or now
-        dossier.due_at = calendar.due_at(
-            dossier.received_at, dossier.procedure.deadline_working_days
-        )
-    if new.clock == "paused" and old.clock != "paused":
+    started = dossier.received_at is not None
+    if not started and new.clock in ("running", "finished"):
+        dossier.received_at = now
+        dossier.due_at = calendar.due_at(now, dossier.procedure.deadline_working_days)
+    elif started and new.clock == "paused" and old.clock != "paused":
         dossier.paused_at = now
-    if old.clock == "paused" and new.clock != "paused" and dossier.paused_at is not None:
-        if dossier.due_at is not None:
-            dossier.due_at = calendar.extend_for_pause(dossier.due_at, dossier.paused_at, now)
+    elif started and old.clock == "paused" and new.clock != "paused" and dossier.paused_at:
+        dossier.due_at = calendar.extend_for_pause(dossier.due_at, dossier.paused_at, now)
         dossier.paused_seconds += int((now - dossier.paused_at).total_seconds())
         dossier.paused_at = None
     if new.clock in ("finished", "stopped") and dossier.finished_at is None:
         dossier.finished_at = now
         if new.clock == "finished" and dossier.due_at is not None:
-            dossier.timing = calendar.classify(dossier.due_at, now)
+            dossier.timing = str(calendar.classify(dossier.due_at, now))
     if code == "returned":
         dossier.returned_at = now
     dossier.status = code

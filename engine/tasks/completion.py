@@ -91,4 +91,3 @@ def _locked_task(session: Session, actor: Actor, task_id: int) -> Task:
 
 def _in_scope(actor: Actor, task: Task) -> bool:
     return task.agency_id is not None and actor.has_role(task.role, task.agency_id)
-

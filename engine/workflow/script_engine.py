@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from SpiffWorkflow.exceptions import WorkflowTaskException
 
 from connectors.registry import find_operation
 from engine.workflow.scripting import RestrictedEnvironment

@@ -7,16 +7,14 @@ from engine.errors import InvalidInput
 from engine.procedures.package import load_package_zip, package_from_files
 from engine.procedures.publishing import PackageRefused, publish_package
 from engine.procedures.queries import get_procedure, latest_version, list_active_procedures
+from webapp.admin import bp
 from webapp.auth import current_actor
 from webapp.extensions import db
-from webapp.admin import bp
 
 
 @bp.get("/")
 def procedures():
-    return render_template(
-        "admin/procedures.html", procedures=list_active_procedures(db.session)
-    )
+    return render_template("admin/procedures.html", procedures=list_active_procedures(db.session))
 
 
 @bp.post("/cong-bo")

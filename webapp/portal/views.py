@@ -3,7 +3,12 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from engine.db import transaction
-from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_events, lookup_dossier
+from engine.dossiers.queries import (
+    get_dossier,
+    list_applicant_dossiers,
+    list_events,
+    lookup_dossier,
+)
 from engine.dossiers.submission import submit_dossier
 from engine.errors import InvalidInput, NotFound
 from engine.procedures.queries import get_procedure, latest_version, list_active_procedures
@@ -103,7 +108,11 @@ def applicant_task(code: str, task_id: int):
         except InvalidInput as error:
             errors = error.field_errors
     return render_template(
-        "portal/task.html", task=task, form=form, fields=form_fields(form, data, errors)
+        "portal/task.html",
+        task=task,
+        form=form,
+        fields=form_fields(form, data, errors),
+        errors=errors,
     ), (400 if errors else 200)
 
 

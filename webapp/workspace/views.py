@@ -57,6 +57,7 @@ def task(task_id: int):
         dossier=task.dossier,
         form=form,
         fields=form_fields(form, data, errors),
+        errors=errors,
         events=list_events(db.session, task.dossier),
     ), (400 if errors else 200)
 
