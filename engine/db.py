@@ -17,7 +17,7 @@ DEFAULT_DATABASE_URL = "sqlite:///motcua.db"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -30,11 +30,18 @@ class Base(DeclarativeBase):
 
 def database_url() -> str:
     """The one environment variable that points motcua at its database."""
-    return os.environ.get("MOTCUA_DATABASE_URL", DEFAULT_DATABASE_URL)
+    return driver_url(os.environ.get("MOTCUA_DATABASE_URL", DEFAULT_DATABASE_URL))
+
+
+def driver_url(url: str) -> str:
+    """Plain `postgresql://` URLs use psycopg2, the driver we ship (SQLAlchemy 2.1 picks psycopg 3)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg2://" + url.split("://", 1)[1]
+    return url
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    url = url or database_url()
+    url = driver_url(url or database_url())
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
     return configure_engine(create_engine(url, **kwargs))

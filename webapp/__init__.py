@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from engine.db import configure_engine, database_url
+from engine.db import configure_engine, database_url, driver_url
 from webapp.extensions import csrf, db
 
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = driver_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
             "connect_args", {"timeout": 30, "check_same_thread": False}

@@ -2,11 +2,12 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 11:09:46.958398
+Create Date: 2026-11-29 11:13:51.010735
 """
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision = "0001"
 down_revision = None
@@ -101,7 +102,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_role_assignments")),
         sa.UniqueConstraint(
-            "user_id", "role", "agency_id", name=op.f("uq_role_assignments_user_id")
+            "user_id", "role", "agency_id", name=op.f("uq_role_assignments_user_id_role_agency_id")
         ),
     )
     with op.batch_alter_table("role_assignments", schema=None) as batch_op:
@@ -132,10 +133,12 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_procedure_versions")),
         sa.UniqueConstraint(
-            "procedure_id", "content_hash", name=op.f("uq_procedure_versions_procedure_id")
+            "procedure_id",
+            "content_hash",
+            name=op.f("uq_procedure_versions_procedure_id_content_hash"),
         ),
         sa.UniqueConstraint(
-            "procedure_id", "number", name=op.f("uq_procedure_versions_procedure_id")
+            "procedure_id", "number", name=op.f("uq_procedure_versions_procedure_id_number")
         ),
     )
     op.create_table(
