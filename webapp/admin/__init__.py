@@ -2,9 +2,17 @@
 
 from flask import Blueprint
 
-from webapp.auth import require_kind
+from engine.errors import Forbidden
+from webapp.auth import current_actor, require_kind
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
-bp.before_request(lambda: require_kind("officer"))
+
+
+@bp.before_request
+def administrators_only() -> None:
+    require_kind("officer")
+    if not current_actor().agencies_for("admin"):
+        raise Forbidden("Chỉ quản trị hệ thống được truy cập trang này.")
+
 
 from webapp.admin import views  # noqa: E402, F401
