@@ -3,7 +3,8 @@ access that check the size of what they build, and the tick budget the compiler 
 
 A single C-level operation cannot be interrupted, so each operation that can build a huge
 value in one step (`**`, `*`, `<<`, `+` on sequences, `%` widths, `range`, `round`, `sum` of
-lists, `str.join/replace/ljust/...`, `list.extend`) checks its result size first.
+lists, `str.join/replace/ljust/...`, `list.extend`, `*` unpacking, and str(), repr(),
+f-strings or `%` of values that repeat one big item by reference) checks its result size first.
 """
 
 import operator
@@ -83,6 +84,7 @@ _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 
 def _guarded_mod(left: Any, right: Any) -> Any:
     if isinstance(left, (str, bytes)):
+        _rendered(right)
         text = left.decode("latin-1") if isinstance(left, bytes) else left
         for field in _PERCENT_FIELD.finditer(text):
             for size in field.groups():
@@ -143,6 +145,56 @@ def _guarded_sum(items: Any, start: Any = 0) -> Any:
             "sum() chỉ dùng để cộng số hoặc thời lượng.", "sum() of sequences is not allowed."
         )
     return sum(items, start)
+
+
+def _rendered(value: Any) -> Any:
+    """Refuse to turn into text a value whose text would be huge: `[big] * n` holds n
+    references to one string, but its str() holds n copies."""
+    total, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, (str, bytes)):
+            total += len(item)
+        elif isinstance(item, dict):
+            total += len(item)
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            total += len(item)
+            pending.extend(item)
+        else:
+            total += 1
+        if total > MAX_LENGTH:
+            raise _too_large("str()")
+    return value
+
+
+def _sized(value: Any) -> Any:
+    """A value unpacked with * into a new list, tuple, set or call."""
+    if isinstance(value, (*_SEQUENCES, dict, set, frozenset, range)):
+        _check_length(len(value), "phép *")
+    return value
+
+
+class _GuardedStrType(type):
+    """Scripts still write `isinstance(x, str)`, so the guarded `str` must stay a type."""
+
+    def __instancecheck__(cls, value: Any) -> bool:
+        return isinstance(value, str)
+
+    def __call__(cls, value: Any = "", *args: Any) -> str:
+        return str(_rendered(value), *args)
+
+
+class _GuardedStr(metaclass=_GuardedStrType):
+    """`str` as scripts see it: same conversion and isinstance, text size checked."""
+
+
+_GuardedStr.__name__ = _GuardedStr.__qualname__ = "str"  # what error messages call it
+
+
+def _guarded_repr(value: Any) -> str:
+    return repr(_rendered(value))
 
 
 def _sized_str_method(text: str | bytes, name: str) -> Any:
@@ -209,7 +261,7 @@ _ALLOWED_ATTRS = (
     (tuple, {"count", "index"}),
 )
 _BUILTIN_TYPES = frozenset({str, bytes, int, float, complex, bool, list, dict, tuple, set,
-                            frozenset, range, type, object, slice})
+                            frozenset, range, type, object, slice, _GuardedStr})
 # fmt: on
 
 
@@ -252,7 +304,7 @@ BUILTINS: dict[str, Any] = {
     name: safe_builtins[name]
     for name in [
         "None", "False", "True", "abs", "bool", "callable", "chr", "divmod", "float", "int",
-        "isinstance", "len", "ord", "repr", "slice", "str", "ArithmeticError", "AssertionError",
+        "isinstance", "len", "ord", "slice", "ArithmeticError", "AssertionError",
         "Exception", "IndexError", "KeyError", "LookupError", "TypeError", "ValueError",
         "ZeroDivisionError",
     ]
@@ -261,7 +313,8 @@ BUILTINS.update({
     "min": min, "max": max, "sorted": sorted, "any": any, "all": all, "list": list,
     "dict": dict, "tuple": tuple, "set": set, "frozenset": frozenset, "enumerate": enumerate,
     "zip": zip, "reversed": reversed, "filter": filter, "map": map,
-    "range": _guarded_range, "round": _guarded_round, "sum": _guarded_sum, "pow": _guarded_pow,
+    "str": _GuardedStr, "repr": _guarded_repr, "range": _guarded_range,
+    "round": _guarded_round, "sum": _guarded_sum, "pow": _guarded_pow,
     # names the compiler writes in place of attribute access, subscripts, loops and operators
     "_getattr_": _guarded_getattr, "_getitem_": operator.getitem, "_getiter_": iter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -269,6 +322,7 @@ BUILTINS.update({
     "_inplacevar_": _guarded_inplace, "_apply_": _apply,
     "_guarded_pow_": _guarded_pow, "_guarded_mul_": _guarded_mul, "_guarded_add_": _guarded_add,
     "_guarded_lshift_": _guarded_lshift, "_guarded_mod_": _guarded_mod,
+    "_rendered_": _rendered, "_sized_": _sized,
 })
 # fmt: on
 

@@ -13,11 +13,11 @@ raises is switched off by the interpreter (so `try` could swallow it), and traci
 debuggers and coverage. `signal.alarm` only works in the main thread and a subprocess costs
 milliseconds per condition. So every loop body, comprehension, function and lambda calls
 `_tick_()`, which counts and checks a deadline; this works in any thread. A single C-level
-operation cannot be interrupted, so the operations that build huge values in one step (`**`,
-`*`, `<<`, `+` on sequences, `%` and f-string widths, `range`, `round`, `sum` of lists,
-`str.join/replace/ljust/...`, `list.extend`) check the size of their result first.
-Residual risk: C-level work over large structures that share references (`str([big] * n)`)
-is bounded by memory, not time; a hostile author needs a process with rlimits to contain.
+operation cannot be interrupted, so the operations that build huge values in one step check
+the size of their result first (see script_guards), including str(), repr(), f-strings and
+`%` over structures that repeat one big value by reference.
+Residual risk: a comparison or `in` test between two large structures built within those
+limits may run for seconds in C; a hostile author needs a process with rlimits to contain.
 """
 
 import ast
@@ -67,7 +67,8 @@ _TRANSLATIONS = (
     (r'"(.+)" is an invalid \w+ name because it ends', 'Không được dùng tên "{}".'),
     (r'"(.+)" is a reserved name', 'Không được dùng "{}".'),
     (r'"(.+)" is a restricted name', 'Không được truy cập thuộc tính "{}".'),
-    (r"(Exec|Eval) calls are not allowed", 'Không được dùng "{}".'),
+    (r"Exec calls are not allowed", 'Không được dùng "exec".'),
+    (r"Eval calls are not allowed", 'Không được dùng "eval".'),
     (r"(\w+) statements are not allowed", "Không được dùng câu lệnh {}."),
     (r"(Unpacking) in comprehensions", "Không được giải nén (*) trong biểu thức bao hàm."),
     (
@@ -84,7 +85,7 @@ def _translate(info: str) -> str:
     for pattern, template in _TRANSLATIONS:
         found = re.search(pattern, info)
         if found:
-            return template.format(found.group(1).lower() if "calls" in pattern else found[1])
+            return template.format(*found.groups())
     return f"Cấu trúc không được phép ({info})."
 
 
@@ -94,9 +95,12 @@ def _located(new: ast.AST, like: ast.AST) -> Any:
     return new
 
 
+def _call(function: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(func=ast.Name(function, ast.Load()), args=list(args), keywords=[])
+
+
 def _tick_call(like: ast.AST) -> ast.Call:
-    call = ast.Call(func=ast.Name("_tick_", ast.Load()), args=[], keywords=[])
-    return _located(call, like)
+    return _located(_call("_tick_"), like)
 
 
 class _PlatformPolicy(RestrictingNodeTransformer):
@@ -140,8 +144,7 @@ class _PlatformPolicy(RestrictingNodeTransformer):
         guard = _GUARDED_BINOPS.get(type(node.op))
         if guard is None:
             return node
-        call = ast.Call(func=ast.Name(guard, ast.Load()), args=[node.left, node.right], keywords=[])
-        return _located(call, node)
+        return _located(_call(guard, node.left, node.right), node)
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         spec = node.format_spec
@@ -151,7 +154,15 @@ class _PlatformPolicy(RestrictingNodeTransformer):
                 self._refuse(node, "Định dạng f-string phải cố định.", "dynamic format spec.")
             elif any(int(n) > MAX_FORMAT_WIDTH for p in parts for n in re.findall(r"\d+", p.value)):
                 self._refuse(node, "Độ rộng định dạng quá lớn.", "format width too large.")
-        return self.node_contents_visit(node)
+        node = self.node_contents_visit(node)
+        node.value = _located(_call("_rendered_", node.value), node.value)
+        return node
+
+    def visit_Starred(self, node: ast.Starred) -> ast.AST:
+        node = super().visit_Starred(node)
+        if isinstance(node.ctx, ast.Load):
+            node.value = _located(_call("_sized_", node.value), node.value)
+        return node
 
     def visit_While(self, node: ast.While) -> ast.AST:
         node = self.node_contents_visit(node)
@@ -249,6 +260,7 @@ def _run(code: types.CodeType, namespace: dict, time_limit: float, max_ticks: in
         line = _script_line(exc)
         if line is not None and not exc.message_vi.startswith("Dòng"):
             exc.message_vi = f"Dòng {line}: {exc.message_vi}"
+            exc.message_en = f"Line {line}: {exc.message_en}"
             exc.args = (exc.message_vi,)
         raise
     except Exception as exc:

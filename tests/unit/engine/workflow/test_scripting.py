@@ -60,6 +60,9 @@ DOSSIER = {
         ("(date(2025, 3, 10) - received).days", 7),
         ("received.weekday()", 0),
         ('"PT1H"', "PT1H"),
+        ('isinstance(decision, str) and str(fee) + repr("x") == "150000\'x\'"', True),
+        ("[*missing, *documents][0]['pages'] + (lambda *a: len(a))(*documents)", 4),
+        ('"%s: %d trang" % (documents[0]["name"], documents[0]["pages"])', "CCCD: 2 trang"),
     ],
 )
 def test_allowed_expression_gives_its_value(environment, expression, expected):
@@ -192,6 +195,12 @@ RUNAWAY = [
     "x = 'a'.ljust(10**10)",
     "x = '-'.join(['a' * 10**6] * 10**6)",
     "x = sum([[0] * 10**6] * 10**6, [])",
+    "x = str(['a' * 10**6] * 10**6)",
+    "x = f\"{['a' * 10**6] * 10**6}\"",
+    "x = '%s' % [['a' * 10**6] * 10**6]",
+    "s = 'a' * 10**6\nwhile True:\n    s = f'{s}{s}'",
+    "x = [0] * 10**6\nwhile True:\n    x = [*x, *x]",
+    "x = [0] * 10**6\nwhile True:\n    x.extend(x)",
     "def f(n):\n    return f(n + 1) + 1\nf(0)",
     "def f(n):\n    return f(n - 1) + f(n - 1) if n else 1\nf(100)",
     "x = sorted(range(10**6), key=lambda v: sorted(range(10**6)))",
