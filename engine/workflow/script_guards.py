@@ -7,6 +7,7 @@ lists, `str.join/replace/ljust/...`, `list.extend`, `*` unpacking, and str(), re
 f-strings or `%` of values that repeat one big item by reference) checks its result size first.
 """
 
+import importlib
 import operator
 import re
 import time
@@ -295,6 +296,15 @@ def _guarded_getattr(obj: Any, name: str) -> Any:
     return value
 
 
+def _internal_import(name: str, *args: Any, **kwargs: Any) -> types.ModuleType:
+    """C code of `datetime` imports `time` and `_strptime` through the script's builtins
+    (`date.strftime`, `datetime.strptime`); scripts themselves can neither name this
+    function nor write `import`, so the module never reaches them."""
+    if name not in ("time", "_strptime"):
+        raise ImportError(name)
+    return importlib.import_module(name)
+
+
 def _apply(function: Any, *args: Any, **kwargs: Any) -> Any:
     return function(*args, **kwargs)
 
@@ -322,7 +332,7 @@ BUILTINS.update({
     "_inplacevar_": _guarded_inplace, "_apply_": _apply,
     "_guarded_pow_": _guarded_pow, "_guarded_mul_": _guarded_mul, "_guarded_add_": _guarded_add,
     "_guarded_lshift_": _guarded_lshift, "_guarded_mod_": _guarded_mod,
-    "_rendered_": _rendered, "_sized_": _sized,
+    "_rendered_": _rendered, "_sized_": _sized, "__import__": _internal_import,
 })
 # fmt: on
 

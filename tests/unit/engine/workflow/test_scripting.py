@@ -22,7 +22,7 @@ from engine.workflow.scripting import (
 
 @pytest.fixture
 def environment():
-    return RestrictedEnvironment({"date": date, "timedelta": timedelta})
+    return RestrictedEnvironment({"date": date, "datetime": datetime, "timedelta": timedelta})
 
 
 DOSSIER = {
@@ -59,6 +59,8 @@ DOSSIER = {
         ("received + timedelta(days=10)", date(2025, 3, 13)),
         ("(date(2025, 3, 10) - received).days", 7),
         ("received.weekday()", 0),
+        ('received.strftime("%d/%m/%Y")', "03/03/2025"),
+        ('datetime.strptime("03/03/2025", "%d/%m/%Y").date() == received', True),
         ('"PT1H"', "PT1H"),
         ('isinstance(decision, str) and str(fee) + repr("x") == "150000\'x\'"', True),
         ("[*missing, *documents][0]['pages'] + (lambda *a: len(a))(*documents)", 4),
@@ -89,7 +91,7 @@ def test_script_sets_and_deletes_task_data_but_leaves_no_helpers(environment):
     assert data["deadline"] == date(2025, 3, 8)
     assert [d["name"] for d in data["by_name"]] == ["CCCD", "Đơn"]
     assert "scratch" not in data
-    assert not {"pages", "date", "timedelta", "__builtins__"} & set(data)
+    assert not {"pages", "date", "datetime", "timedelta", "__builtins__"} & set(data)
 
 
 def test_failed_script_leaves_task_data_as_it_was(environment):
