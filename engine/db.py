@@ -34,7 +34,7 @@ def database_url() -> str:
 
 
 def driver_url(url: str) -> str:
-    """Plain `postgresql://` URLs use psycopg2, the driver we ship (SQLAlchemy 2.1 picks psycopg 3)."""
+    """Plain `postgresql://` means psycopg2, which we ship (SQLAlchemy 2.1 would pick psycopg 3)."""
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg2://" + url.split("://", 1)[1]
     return url

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from connectors.registry import find_operation
 from engine.workflow.scripting import RestrictedEnvironment
+
+#: one environment for every step: it caches compiled expressions and holds no step state
+_ENVIRONMENT = RestrictedEnvironment({"date": date, "datetime": datetime, "timedelta": timedelta})
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class PlatformScriptEngine(PythonScriptEngine):
     """One instance per step: it collects the service calls the step asks for."""
 
     def __init__(self) -> None:
-        super().__init__(environment=RestrictedEnvironment())
+        super().__init__(environment=_ENVIRONMENT)
         self.service_calls: list[ServiceCall] = []
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
