@@ -1,0 +1,66 @@
+"""Accepting an upload: size and type checked from the content, bytes stored, a row recorded."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine.errors import InvalidInput, NotFound
+from engine.files.content_types import ALLOWED, detect_content_type
+from engine.files.models import StoredFile
+from engine.files.storage import FileStorage
+from engine.users.actor import Actor
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def store_upload(
+    session: Session,
+    actor: Actor,
+    storage: FileStorage,
+    *,
+    filename: str,
+    content: bytes,
+    field: str = "file",
+    dossier_id: int | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> StoredFile:
+    """Check and keep one uploaded file; InvalidInput names the field when it is refused."""
+    if not content:
+        raise InvalidInput("Tệp tải lên bị rỗng.", {field: "Tệp rỗng, vui lòng chọn lại."})
+    if len(content) > max_bytes:
+        limit = max_bytes // (1024 * 1024)
+        raise InvalidInput(
+            "Tệp tải lên quá lớn.", {field: f"Tệp vượt quá dung lượng cho phép ({limit} MB)."}
+        )
+    content_type = detect_content_type(content)
+    if content_type is None:
+        kinds = ", ".join(ALLOWED.values())
+        raise InvalidInput(
+            "Loại tệp không được chấp nhận.",
+            {field: f"Nội dung tệp không phải {kinds} (phần mở rộng của tên tệp không được tính)."},
+        )
+    key = storage.put(content)
+    stored = StoredFile(
+        storage_key=key,
+        sha256=key,
+        size=len(content),
+        content_type=content_type,
+        original_name=(filename or "tep")[:255],
+        owner_user_id=actor.user_id,
+        dossier_id=dossier_id,
+    )
+    session.add(stored)
+    session.flush()
+    return stored
+
+
+def get_file(session: Session, actor: Actor, file_id: int, *, may_see_dossier) -> StoredFile:
+    """The file if the actor owns it or may see its dossier; NotFound otherwise."""
+    stored = session.get(StoredFile, file_id)
+    if stored is None:
+        raise NotFound("Không tìm thấy tệp.")
+    if actor.user_id is not None and stored.owner_user_id == actor.user_id:
+        return stored
+    if stored.dossier_id is not None and may_see_dossier(stored.dossier_id):
+        return stored
+    raise NotFound("Không tìm thấy tệp.")
