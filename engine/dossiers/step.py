@@ -74,7 +74,9 @@ def run_step(
     if workflow is None:
         if state_row is None:
             raise NotFound("Hồ sơ chưa có quy trình xử lý.")
-        workflow = runtime.load_workflow(version.id, version.spec, state_row.state)
+        workflow = runtime.load_workflow(
+            version.content_hash, lambda: version.spec, state_row.state
+        )
 
     action(workflow)
     workflow.do_engine_steps()

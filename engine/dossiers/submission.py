@@ -11,7 +11,7 @@ from engine.dossiers.models import CHANNEL_COUNTER, CHANNEL_ONLINE, CHANNEL_POST
 from engine.dossiers.statuses import get_status
 from engine.dossiers.step import StepRecord, run_step
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.procedures.form_data import validated_form_data
+from engine.procedures.form_data import applicant_form_name, validated_form_data
 from engine.procedures.models import Procedure
 from engine.procedures.queries import latest_version
 from engine.timestamps import utcnow
@@ -40,9 +40,7 @@ def submit_dossier(
         raise NotFound("Không tìm thấy thủ tục hành chính.")
     version = latest_version(session, procedure)
     agency = _receiving_agency(session, actor, procedure, channel, agency_id)
-    application = validated_form_data(
-        version, version.procedure_record().get("applicant_form"), data
-    )
+    application = validated_form_data(version, applicant_form_name(version), data)
     applicant = _applicant(session, actor, channel, application)
 
     now = utcnow()
@@ -62,7 +60,7 @@ def submit_dossier(
     session.add(dossier)
     session.flush()
 
-    specs = SPEC_CACHE.get(version.id, version.spec)
+    specs = SPEC_CACHE.get(version.content_hash, lambda: version.spec)
     workflow = runtime.start_workflow(specs, {"application": application, "channel": channel})
     run_step(
         session,

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from engine.agencies.models import Agency
 from engine.db import Base
@@ -57,9 +57,9 @@ class ProcedureVersion(Base):
     #: id of the executable BPMN process
     process_id: Mapped[str] = mapped_column(String(255))
     #: every file of the package, path -> text (BPMN, forms, procedure.json)
-    files: Mapped[dict] = mapped_column(JSON)
+    files: Mapped[dict] = deferred(mapped_column(JSON))
     #: the parsed process definition, serialized once and shared by every dossier's state
-    spec: Mapped[str] = mapped_column(Text)
+    spec: Mapped[str] = deferred(mapped_column(Text))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

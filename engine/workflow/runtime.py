@@ -42,8 +42,9 @@ def start_workflow(specs: Specs, data: dict) -> BpmnWorkflow:
     return workflow
 
 
-def load_workflow(version_id: int, spec_text: str, state_text: str) -> BpmnWorkflow:
-    workflow = load_state(state_text, SPEC_CACHE.get(version_id, spec_text))
+def load_workflow(cache_key: str, spec_text, state_text: str) -> BpmnWorkflow:
+    """Restore a dossier's workflow; `cache_key` is the version's content hash."""
+    workflow = load_state(state_text, SPEC_CACHE.get(cache_key, spec_text))
     workflow.script_engine = PlatformScriptEngine()
     return workflow
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
 from uuid import UUID
 
@@ -76,21 +77,22 @@ def load_specs(text: str) -> Specs:
 
 
 class SpecCache:
-    """Restored specs per procedure version: versions are immutable, so entries never go stale."""
+    """Restored specs by the version's content hash: the same content always parses the same."""
 
     def __init__(self, size: int = 256):
         self._size = size
-        self._entries: OrderedDict[int, Specs] = OrderedDict()
+        self._entries: OrderedDict[str, Specs] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, version_id: int, text: str) -> Specs:
+    def get(self, key: str, text: str | Callable[[], str]) -> Specs:
+        """The specs for `key`; `text` (or a function returning it) is read only on a miss."""
         with self._lock:
-            if version_id in self._entries:
-                self._entries.move_to_end(version_id)
-                return self._entries[version_id]
-        specs = load_specs(text)
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        specs = load_specs(text() if callable(text) else text)
         with self._lock:
-            self._entries[version_id] = specs
+            self._entries[key] = specs
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
         return specs

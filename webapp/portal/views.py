@@ -11,10 +11,10 @@ from engine.dossiers.queries import (
 )
 from engine.dossiers.submission import submit_dossier
 from engine.errors import InvalidInput, NotFound
+from engine.procedures.form_data import applicant_form_name, version_form
 from engine.procedures.queries import get_procedure, latest_version, list_active_procedures
 from engine.tasks.completion import complete_task
 from engine.tasks.queries import get_task, list_open_tasks
-from forms.definition import load_form
 from forms.rendering import form_fields
 from webapp.auth import current_actor, login_required
 from webapp.extensions import db
@@ -45,7 +45,7 @@ def submit(code: str):
         abort(403)
     procedure = get_procedure(db.session, code)
     version = latest_version(db.session, procedure)
-    form = load_form(version.form(version.procedure_record()["applicant_form"]))
+    form = version_form(version, applicant_form_name(version))
     data, errors = {}, {}
     if request.method == "POST":
         data = posted_data(form)
@@ -97,7 +97,7 @@ def applicant_task(code: str, task_id: int):
     task = get_task(db.session, actor, task_id)
     if task.dossier.code != code:
         raise NotFound("Không tìm thấy công việc.")
-    form = load_form(task.dossier.procedure_version.form(task.form_name))
+    form = version_form(task.dossier.procedure_version, task.form_name)
     data, errors = {}, {}
     if request.method == "POST":
         data = posted_data(form)

@@ -5,9 +5,9 @@ from flask import flash, redirect, render_template, request, url_for
 from engine.db import transaction
 from engine.dossiers.queries import get_dossier, list_events
 from engine.errors import Conflict, InvalidInput
+from engine.procedures.form_data import version_form
 from engine.tasks.completion import claim_task, complete_task
 from engine.tasks.queries import count_inbox, get_task, list_inbox, list_open_tasks
-from forms.definition import load_form
 from forms.rendering import form_fields
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -31,7 +31,7 @@ def inbox():
 def task(task_id: int):
     actor = current_actor()
     task = get_task(db.session, actor, task_id)
-    form = load_form(task.dossier.procedure_version.form(task.form_name))
+    form = version_form(task.dossier.procedure_version, task.form_name)
     data, errors = {}, {}
     if request.method == "POST":
         data = posted_data(form)

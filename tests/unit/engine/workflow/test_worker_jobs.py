@@ -85,7 +85,7 @@ def test_a_waiting_service_task_resumes_when_the_worker_has_the_result(
         dossier = session.get(Dossier, dossier_id)
         version = dossier.procedure_version
         workflow = runtime.load_workflow(
-            version.id, version.spec, session.get(WorkflowState, dossier_id).state
+            version.content_hash, version.spec, session.get(WorkflowState, dossier_id).state
         )
         spiff_task = runtime.find_task(workflow, task.spiff_task_id)
         assert spiff_task.data["lookup"] == {"found": True, "full_name": "Nguyễn Văn An"}

@@ -1,0 +1,188 @@
+"""Step throughput: raw SpiffWorkflow vs the platform's step through the service layer.
+
+Prints, for the shipped birth-registration process:
+- raw SpiffWorkflow steps/s, each step a user-task completion plus engine steps plus a full
+  JSON serialize/deserialize round trip (what any persistent engine must at least do);
+- the platform's steps/s through engine services (lock, load, validate, complete, run, save,
+  read model, history, outbox, commit) on SQLite and, with MOTCUA_BENCH_POSTGRES_URL, PostgreSQL;
+- the ratio platform/raw per step, and full lifecycles per second (1 submission + 4 tasks),
+  sequential and with one worker process per core.
+
+Usage: python bench/step_throughput.py [--lifecycles N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PACKAGE = ROOT / "processes" / "dang_ky_khai_sinh"
+TASK_DATA = {
+    "Task_Reception": {"decision": "accept"},
+    "Task_Processing": {"verification_note": "Hồ sơ hợp lệ.", "proposal": "propose_approve"},
+    "Task_Approval": {"approval_decision": "approve"},
+    "Task_ReturnResult": {"return_channel": "counter", "returned_to": "Nguyễn Văn An"},
+}
+
+
+HOLDERS = ("congdan", "motcua", "thuly", "lanhdao")
+
+
+def raw_steps_per_second(lifecycles: int) -> tuple[float, int, int]:
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+    from SpiffWorkflow.task import TaskState
+
+    class Engine(PythonScriptEngine):
+        def call_service(self, task, **kwargs):
+            return json.dumps({"queued": True})
+
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_file(str(PACKAGE / "process.bpmn"))
+    process_id = parser.get_process_ids()[0]
+    spec, subprocesses = parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    engine = Engine()
+    steps, size = 0, 0
+    started = time.perf_counter()
+    for _ in range(lifecycles):
+        workflow = BpmnWorkflow(spec, subprocesses, script_engine=engine)
+        workflow.do_engine_steps()
+        text = serializer.serialize_json(workflow)
+        steps += 1
+        while not workflow.is_completed():
+            workflow = serializer.deserialize_json(text)
+            workflow.script_engine = engine
+            task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.data.update(TASK_DATA[task.task_spec.bpmn_id])
+            task.run()
+            workflow.do_engine_steps()
+            text = serializer.serialize_json(workflow)
+            size = max(size, len(text))
+            steps += 1
+    elapsed = time.perf_counter() - started
+    return steps / elapsed, steps, size
+
+
+def _prepare_database(url: str) -> None:
+    from engine.db import make_engine, make_session_factory, transaction
+    from engine.demo import load_demo_data
+    from engine.schema import upgrade_database
+
+    upgrade_database(url)
+    with make_session_factory(make_engine(url))() as session, transaction(session):
+        load_demo_data(session)
+
+
+def _platform_run(url: str, lifecycles: int) -> tuple[int, float, list[float], int]:
+    """Run lifecycles; return (steps, seconds, per-step ms, state bytes)."""
+    from sqlalchemy import select
+
+    from engine.db import make_engine, make_session_factory, transaction
+    from engine.dossiers.submission import submit_dossier
+    from engine.tasks.completion import complete_task
+    from engine.tasks.models import OPEN, Task
+    from engine.users.actor import load_actor
+    from engine.users.models import User
+    from engine.workflow.models import WorkflowState
+
+    sessions = make_session_factory(
+        make_engine(url, pool_size=2) if "postgres" in url else make_engine(url)
+    )
+    with sessions() as session:
+        ids = dict(session.execute(select(User.username, User.id)).all())
+        actors = {
+            name: load_actor(session, ids[name])
+            for name in ("congdan", "motcua", "thuly", "lanhdao")
+        }
+    holder = {"reception": "motcua", "processing": "thuly", "leader": "lanhdao"}
+    application = json.loads((ROOT / "bench" / "application.json").read_text())
+    timings: list[float] = []
+    steps, size = 0, 0
+    started = time.perf_counter()
+    for _ in range(lifecycles):
+        t = time.perf_counter()
+        with sessions() as session, transaction(session):
+            dossier_id = submit_dossier(session, actors["congdan"], "1.001193", application).id
+        timings.append(time.perf_counter() - t)
+        steps += 1
+        while True:
+            with sessions() as session:
+                task = session.scalars(
+                    select(Task).where(Task.dossier_id == dossier_id, Task.state == OPEN)
+                ).first()
+                if task is None:
+                    size = max(size, len(session.get(WorkflowState, dossier_id).state))
+                    break
+                task_id, bpmn_id, role = task.id, task.bpmn_id, task.role
+            t = time.perf_counter()
+            with sessions() as session, transaction(session):
+                complete_task(session, actors[holder[role]], task_id, TASK_DATA[bpmn_id])
+            timings.append(time.perf_counter() - t)
+            steps += 1
+    return steps, time.perf_counter() - started, [x * 1000 for x in timings], size
+
+
+def _worker(args) -> tuple[int, float]:
+    url, lifecycles = args
+    steps, seconds, _, _ = _platform_run(url, lifecycles)
+    return steps, seconds
+
+
+def platform_figures(name: str, url: str, lifecycles: int, raw_rate: float) -> None:
+    _prepare_database(url)
+    _platform_run(url, 3)  # warm caches
+    steps, seconds, timings, size = _platform_run(url, lifecycles)
+    rate = steps / seconds
+    timings.sort()
+    p50, p95 = statistics.median(timings), timings[int(len(timings) * 0.95)]
+    print(f"\n{name}")
+    ratio = raw_rate / rate
+    print(f"  platform steps/s:          {rate:8.1f}   (platform/raw step time: {ratio:.2f}x)")
+    print(f"  step p50 / p95 (ms):       {p50:8.2f} / {p95:.2f}")
+    print(f"  lifecycles/s, 1 process:   {lifecycles / seconds:8.1f}")
+    print(f"  workflow state per dossier: {size / 1024:7.1f} KB")
+    processes = os.cpu_count() or 2
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        started = time.perf_counter()
+        pool.map(_worker, [(url, lifecycles)] * processes)
+        wall = time.perf_counter() - started
+    print(f"  lifecycles/s, {processes} processes: {processes * lifecycles / wall:8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lifecycles", type=int, default=100)
+    args = parser.parse_args()
+
+    raw_rate, _, raw_size = raw_steps_per_second(args.lifecycles)
+    print("Birth registration (1.001193): 5 steps per lifecycle")
+    print(
+        f"raw SpiffWorkflow steps/s (JSON round trip per step): {raw_rate:8.1f}"
+        f"  ({1000 / raw_rate:.2f} ms/step, state with spec {raw_size / 1024:.1f} KB)"
+    )
+
+    with tempfile.TemporaryDirectory() as folder:
+        platform_figures("SQLite", f"sqlite:///{folder}/bench.db", args.lifecycles, raw_rate)
+    postgres = os.environ.get("MOTCUA_BENCH_POSTGRES_URL")
+    if postgres:
+        platform_figures("PostgreSQL", postgres, args.lifecycles, raw_rate)
+    else:
+        print("\nPostgreSQL: set MOTCUA_BENCH_POSTGRES_URL to an empty database to measure it.")
+
+
+if __name__ == "__main__":
+    main()
