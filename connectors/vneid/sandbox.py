@@ -215,6 +215,10 @@ class OidcSandbox:
         self._thread.start()
         return self
 
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (the command line), until interrupted."""
+        self._server.serve_forever()
+
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=5)
@@ -240,7 +244,7 @@ def main() -> None:
     print(f"Cổng định danh thử nghiệm: {sandbox.issuer}", flush=True)
     for name, value in sandbox.environment.items():
         print(f"  export {name}={value}", flush=True)
-    sandbox._server.serve_forever()
+    sandbox.serve_forever()
 
 
 if __name__ == "__main__":
