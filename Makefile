@@ -2,6 +2,12 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
+# `make run` also starts the local SMTP server (mail kept in var/mail) and the national identity
+# provider sandbox (http://127.0.0.1:5001); `make run SANDBOX=` starts neither.
+SANDBOX ?= 1
+SANDBOX_ENV = MOTCUA_SMTP_HOST=127.0.0.1 MOTCUA_SMTP_PORT=8025 \
+	MOTCUA_OIDC_ISSUER=http://127.0.0.1:5001 MOTCUA_OIDC_CLIENT_ID=motcua \
+	MOTCUA_OIDC_CLIENT_SECRET=motcua-sandbox-secret
 
 .PHONY: install run test lint bench clean
 
@@ -16,7 +22,13 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/motcua init
 	@echo "Mở http://127.0.0.1:5000 — Ctrl+C để dừng (web + worker)."
-	@trap 'kill 0' INT TERM EXIT; $(BIN)/motcua worker & $(BIN)/motcua serve
+	@trap 'kill 0' INT TERM EXIT; \
+	if [ -n "$(SANDBOX)" ]; then \
+	  $(BIN)/python -m connectors.email.sandbox --port 8025 --maildir var/mail & \
+	  $(BIN)/python -m connectors.vneid.sandbox --port 5001 & \
+	  export $(SANDBOX_ENV); \
+	fi; \
+	$(BIN)/motcua worker & $(BIN)/motcua serve
 
 test: install
 	$(BIN)/python -m pytest

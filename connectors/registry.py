@@ -27,4 +27,5 @@ def operation_names() -> set[str]:
 
 
 def _load_builtin() -> None:
-    import connectors.notify  # noqa: F401  (registers itself)
+    import connectors.email
+    import connectors.notify  # noqa: F401  (register themselves)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.agencies.models import Agency
 from engine.procedures.package import load_package_dir
 from engine.procedures.publishing import publish_package
+from engine.timestamps import utcnow
 from engine.users.actor import SYSTEM
 from engine.users.models import RoleAssignment, User
 from engine.users.passwords import hash_password
@@ -82,6 +83,7 @@ def _user(session: Session, account: DemoAccount, agency: Agency) -> None:
         phone=account.phone,
         email=account.email,
         password_hash=hash_password(DEMO_PASSWORD),
+        email_verified_at=utcnow() if account.email else None,
     )
     user.roles = [RoleAssignment(role=role, agency_id=agency.id) for role in account.roles]
     session.add(user)

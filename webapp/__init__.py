@@ -37,10 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from webapp import admin, api, auth, errors, portal, workspace
+    from webapp import accounts, admin, api, auth, errors, portal, workspace
     from webapp.presentation import register_filters
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(workspace.bp)
     app.register_blueprint(admin.bp)

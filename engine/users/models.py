@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.agencies.models import Agency
@@ -27,6 +27,14 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when the owner proved the e-mail address with a code; None = not yet
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: failed sign-ins in a row; reset by a successful one
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    #: sign-in refused until then (lock-out after repeated failures)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: sessions opened before this moment are no longer valid
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -50,3 +58,32 @@ class RoleAssignment(Base):
 
     user: Mapped[User] = relationship(back_populates="roles")
     agency: Mapped[Agency] = relationship()
+
+
+class AccountCode(Base):
+    """A one-time 6-digit code sent by e-mail: proves an address, or allows a password reset."""
+
+    __tablename__ = "account_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: verify_email / reset_password
+    purpose: Mapped[str] = mapped_column(String(20))
+    #: SHA-256 of the code; the code itself only travels in the e-mail
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: wrong guesses against this code; it dies after MAX_CODE_ATTEMPTS
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginFailure(Base):
+    """One failed sign-in from an address: the per-IP throttle counts these."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_ip_at", "ip", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,3 +17,20 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def password_problem(password: str, *, personal: tuple[str | None, ...] = ()) -> str | None:
+    """The rule citizens read: 8+ characters, a letter and a digit, not their own ID or phone."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự."
+    if len(password) > 128:
+        return "Mật khẩu không được dài quá 128 ký tự."
+    if not any(ch.isalpha() for ch in password) or not any(ch.isdigit() for ch in password):
+        return "Mật khẩu phải có cả chữ cái và chữ số."
+    lowered = password.lower()
+    if any(item and item.lower() in lowered for item in personal):
+        return "Mật khẩu không được chứa số định danh, số điện thoại hoặc thư điện tử của bạn."
+    return None

@@ -1,0 +1,73 @@
+"""Sending one e-mail with smtplib, configured by MOTCUA_SMTP_* settings.
+
+The payload is `{"to": address, "subject": ..., "body": ...}` (plain text, UTF-8). The outbox
+idempotency key becomes the Message-ID, so a message the worker sends twice after a crash is
+recognisably the same message to the receiving side.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from connectors.contract import OperationFailed
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    sender: str = "motcua <no-reply@motcua.local>"
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+def settings_from_env(environ: dict | None = None) -> SmtpSettings:
+    """MOTCUA_SMTP_HOST / PORT / USER / PASSWORD / FROM / STARTTLS ("1" turns it on)."""
+    env = os.environ if environ is None else environ
+    return SmtpSettings(
+        host=env.get("MOTCUA_SMTP_HOST", "127.0.0.1"),
+        port=int(env.get("MOTCUA_SMTP_PORT", "25")),
+        user=env.get("MOTCUA_SMTP_USER") or None,
+        password=env.get("MOTCUA_SMTP_PASSWORD") or None,
+        sender=env.get("MOTCUA_SMTP_FROM", SmtpSettings.sender),
+        starttls=env.get("MOTCUA_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+    )
+
+
+def build_message(settings: SmtpSettings, payload: dict, idempotency_key: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = payload["to"]
+    message["Subject"] = payload["subject"]
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = f"<{_message_id_part(idempotency_key)}@motcua>"
+    message.set_content(payload["body"], charset="utf-8")
+    return message
+
+
+def send_email(payload: dict, idempotency_key: str, settings: SmtpSettings | None = None) -> dict:
+    """The `email/send` operation: deliver to the SMTP server or raise OperationFailed to retry."""
+    settings = settings or settings_from_env()
+    message = build_message(settings, payload, idempotency_key)
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            if settings.starttls:
+                smtp.starttls()
+            if settings.user:
+                smtp.login(settings.user, settings.password or "")
+            refused = smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        raise OperationFailed(f"SMTP {settings.host}:{settings.port}: {error}") from error
+    if refused:
+        raise OperationFailed(f"recipients refused: {sorted(refused)}")
+    return {"delivered": True, "message_id": message["Message-ID"]}
+
+
+def _message_id_part(key: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in ".-_" else "-" for ch in key)

@@ -1,0 +1,7 @@
+"""Citizen accounts: registration, e-mail verification, password reset and change, VNeID."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from webapp.accounts import sso, views  # noqa: E402, F401
