@@ -157,7 +157,8 @@ def dossier_diagram(session: Session, dossier: Dossier) -> str | None:
     states = {}
     if state_row is not None:
         version = dossier.procedure_version
-        states = diagram_states(runtime.load_workflow(version.id, version.spec, state_row.state))
+        workflow = runtime.load_workflow(version.id, version.spec, state_row.state)
+        states = diagram_states(workflow, bpmn)
     try:
         return render_diagram(bpmn, states)
     except ValueError:

@@ -69,14 +69,18 @@ GATEWAYS = {
 FLOW_NODES = ACTIVITIES | EVENTS | GATEWAYS
 
 
-def diagram_states(workflow: BpmnWorkflow) -> dict[str, str]:
+def diagram_states(workflow: BpmnWorkflow, bpmn_xml: str | None = None) -> dict[str, str]:
     """BPMN element id -> completed / current, from the workflow's task states.
 
     A node is current while any of its tasks waits for a person, a timer, a message or a
     connector (READY, WAITING, STARTED); otherwise completed if one of its tasks ran. Predicted
-    tasks (FUTURE, LIKELY, MAYBE) are not reached yet and stay out of the mapping.
+    tasks (FUTURE, LIKELY, MAYBE) are not reached yet and stay out of the mapping. With the
+    BPMN text, the sequence flows the dossier actually went along are marked completed too:
+    a reached task whose nearest BPMN ancestor in the task tree completed came along the flow
+    between the two (SpiffWorkflow keeps no flow ids, and branches not taken leave the tree).
     """
     states: dict[str, str] = {}
+    flows = _sequence_flows(bpmn_xml) if bpmn_xml else {}
     waiting = TaskState.READY | TaskState.WAITING | TaskState.STARTED
     for task in workflow.get_tasks():
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
@@ -86,15 +90,22 @@ def diagram_states(workflow: BpmnWorkflow) -> dict[str, str]:
             states[bpmn_id] = CURRENT
         elif task.state == TaskState.COMPLETED and states.get(bpmn_id) != CURRENT:
             states[bpmn_id] = COMPLETED
+        else:
+            continue
+        source = _bpmn_ancestor(task)
+        if source is not None and source.state == TaskState.COMPLETED:
+            for flow_id in flows.get((source.task_spec.bpmn_id, bpmn_id), []):
+                states[flow_id] = COMPLETED
     return states
 
 
 def render_diagram(bpmn_xml: str, states: dict[str, str]) -> str:
     """The diagram of `bpmn_xml` as an SVG string; `states` maps element ids to their state.
 
-    Elements missing from `states` are drawn as not yet reached. Raises ValueError when the
-    document is not BPMN or carries no diagram coordinates. The SVG's title and description
-    have the ids `bpmn-title` and `bpmn-desc`: one diagram per page.
+    Elements missing from `states` are drawn as not yet reached; sequence flows too, once
+    `states` names any flow (else a flow between two reached nodes is guessed as taken).
+    Raises ValueError when the document is not BPMN or carries no diagram coordinates. The
+    SVG's title and description have the ids `bpmn-title` and `bpmn-desc`: one per page.
     """
     root = _parse(bpmn_xml)
     elements = {
@@ -130,10 +141,13 @@ def render_diagram(bpmn_xml: str, states: dict[str, str]) -> str:
         element = elements.get(shape.get("bpmnElement"))
         if element is not None:
             _draw_shape(layers, shape, element, states)
+    flows_known = any(
+        etree.QName(elements[key]).localname == "sequenceFlow" for key in states if key in elements
+    )
     for edge in edges:
         element = elements.get(edge.get("bpmnElement"))
         if element is not None:
-            _draw_edge(layers["edges"], edge, element, states)
+            _draw_edge(layers["edges"], edge, element, states, flows_known)
     return etree.tostring(svg, encoding="unicode")
 
 
@@ -144,6 +158,21 @@ def flow_node_ids(bpmn_xml: str) -> list[str]:
         for element in _parse(bpmn_xml).iter(f"{{{BPMN_NS}}}*")
         if etree.QName(element).localname in FLOW_NODES
     ]
+
+
+def _sequence_flows(bpmn_xml: str) -> dict[tuple[str, str], list[str]]:
+    flows: dict[tuple[str, str], list[str]] = {}
+    for flow in _parse(bpmn_xml).iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        flows.setdefault((flow.get("sourceRef"), flow.get("targetRef")), []).append(flow.get("id"))
+    return flows
+
+
+def _bpmn_ancestor(task):
+    """The nearest parent task that is a BPMN element (skipping the engine's own helpers)."""
+    parent = task.parent
+    while parent is not None and not getattr(parent.task_spec, "bpmn_id", None):
+        parent = parent.parent
+    return parent
 
 
 def _parse(bpmn_xml: str) -> etree._Element:
@@ -206,7 +235,9 @@ def _describe(svg, root, elements: dict, states: dict[str, str]) -> None:
         names = [
             _name(elements[element_id])
             for element_id, value in states.items()
-            if value == state and element_id in elements
+            if value == state
+            and element_id in elements
+            and etree.QName(elements[element_id]).localname in FLOW_NODES
         ]
         if names:
             parts.append(f"{label}: {', '.join(names)}.")
@@ -269,12 +300,14 @@ def _band_label(element) -> str:
     return ROLES.get(name, name)
 
 
-def _draw_edge(layer, edge, element, states: dict[str, str]) -> None:
+def _draw_edge(layer, edge, element, states: dict[str, str], flows_known: bool) -> None:
     points = _waypoints(edge)
     if len(points) < 2:
         return
     kind = etree.QName(element).localname
-    state = COMPLETED if _edge_taken(element, states) else PENDING
+    state = states.get(element.get("id")) or PENDING
+    if not flows_known and _edge_taken(element, states):
+        state = COMPLETED
     group = svg_child(
         layer,
         "g",
@@ -298,7 +331,8 @@ def _draw_edge(layer, edge, element, states: dict[str, str]) -> None:
 
 
 def _edge_taken(element, states: dict[str, str]) -> bool:
-    """A sequence flow was taken when its source ran to completion and its target was reached."""
+    """Without flow states: a flow counts as taken when its source completed and its target was
+    reached (a guess that loops can fool, so `diagram_states` with the BPMN text is better)."""
     source, target = states.get(element.get("sourceRef")), states.get(element.get("targetRef"))
     return source == COMPLETED and target in (COMPLETED, CURRENT)
 

@@ -91,6 +91,40 @@ TINY = """<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>"""
 
 
+def edge_classes(svg_text: str) -> dict[str, str]:
+    return {
+        group.get("data-bpmn-id"): group.get("class")
+        for group in etree.fromstring(svg_text.encode()).iter(f"{SVG}g")
+        if "bpmn-edge" in (group.get("class") or "").split()
+    }
+
+
+def test_only_the_flows_the_dossier_went_along_are_marked(demo, session_factory):
+    """Approved at the first try: the "not approved" loop joins two completed tasks, yet it
+    was never taken and must not look taken."""
+    dossier_id, _ = submit(session_factory, demo.actor("congdan"))
+    steps = [
+        ("motcua", "reception", {"decision": "accept"}),
+        ("thuly", "processing", {"verification_note": "Hợp lệ.", "proposal": "propose_approve"}),
+        ("lanhdao", "leader", {"approval_decision": "approve"}),
+    ]
+    for username, role, data in steps:
+        task = open_task(session_factory, dossier_id, role)
+        complete(session_factory, demo.actor(username), task.id, data)
+    with session_factory() as session:
+        state = session.get(WorkflowState, dossier_id).state
+        version = session.query(ProcedureVersion).one()
+        workflow = runtime.load_workflow(version.id, version.spec, state)
+        bpmn = process_bpmn(version)
+    svg_text = render_diagram(bpmn, diagram_states(workflow, bpmn))
+    edges = edge_classes(svg_text)
+    for taken in ("Flow_Submitted", "Flow_Accepted", "Flow_ToApproval", "Flow_Approved"):
+        assert "is-completed" in edges[taken].split(), taken
+    for untaken in ("Flow_NotApproved", "Flow_Refused", "Flow_ToReturned"):
+        assert "is-pending" in edges[untaken].split(), untaken
+    assert "is-current" in nodes(svg_text)["Task_ReturnResult"].split()
+
+
 def test_names_with_diacritics_and_markup_are_escaped():
     svg_text = render_diagram(TINY, {"T": "current"})
     assert "<hồ sơ>" not in svg_text
