@@ -95,3 +95,26 @@ class DossierCodeSequence(Base):
     agency_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
+
+
+class DossierComponent(Base):
+    """A dossier component (thành phần hồ sơ) as received: which paper, original or copy, how
+    many, and the scans of it. Written at the counter; `document_code` names the procedure's
+    `documents` entry it answers.
+    """
+
+    __tablename__ = "dossier_components"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    document_code: Mapped[str] = mapped_column(String(60))
+    #: the document's name as the procedure stated it when the dossier was received
+    name: Mapped[str] = mapped_column(Text)
+    required: Mapped[bool] = mapped_column(default=False)
+    #: bản chính (True) or bản sao (False)
+    original: Mapped[bool] = mapped_column(default=True)
+    count: Mapped[int] = mapped_column(default=1)
+    #: ids of the StoredFile scans of this component, in upload order
+    file_ids: Mapped[list] = mapped_column(JSON, default=list)
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -83,10 +83,10 @@ def run_step(
 
     calendar = calendar_from_session(session)
     old_status = dossier.status
-    _sync_tasks(session, dossier, workflow)
     new_status = _derive_status(session, dossier, workflow)
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
+    _sync_tasks(session, dossier, workflow)
     _sync_timer(session, dossier, workflow)
     _enqueue_service_calls(session, dossier, workflow)
 

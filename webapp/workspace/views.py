@@ -3,11 +3,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from engine.db import transaction
-from engine.dossiers.queries import get_dossier, list_events
+from engine.dossiers.queries import list_events
 from engine.errors import Conflict, InvalidInput
 from engine.procedures.form_data import version_form
 from engine.tasks.completion import claim_task, complete_task
-from engine.tasks.queries import count_inbox, get_task, list_inbox, list_open_tasks
+from engine.tasks.queries import count_inbox, get_task, list_inbox
 from forms.rendering import form_fields
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -67,14 +67,3 @@ def claim(task_id: int):
     with transaction(db.session):
         claim_task(db.session, current_actor(), task_id)
     return redirect(url_for(".task", task_id=task_id))
-
-
-@bp.get("/ho-so/<code>")
-def dossier(code: str):
-    dossier = get_dossier(db.session, current_actor(), code)
-    return render_template(
-        "workspace/dossier.html",
-        dossier=dossier,
-        events=list_events(db.session, dossier),
-        tasks=list_open_tasks(db.session, dossier),
-    )
