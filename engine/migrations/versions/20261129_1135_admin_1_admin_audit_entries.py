@@ -1,7 +1,7 @@
 """admin audit entries
 
 Revision ID: admin_1
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-29 11:35:48.406082
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "admin_1"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
