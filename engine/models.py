@@ -9,5 +9,6 @@ def import_all_models() -> None:
     import engine.outbox.models
     import engine.procedures.models
     import engine.tasks.models
+    import engine.users.admin_audit
     import engine.users.models
     import engine.workflow.models  # noqa: F401

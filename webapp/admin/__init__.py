@@ -1,4 +1,4 @@
-"""Administration: publishing procedure packages."""
+"""Administration: procedure catalogue, packages and versions."""
 
 from flask import Blueprint
 
@@ -15,4 +15,4 @@ def administrators_only() -> None:
         raise Forbidden("Chỉ quản trị hệ thống được truy cập trang này.")
 
 
-from webapp.admin import views  # noqa: E402, F401
+from webapp.admin import catalogue, procedures, versions  # noqa: E402, F401

@@ -4,9 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from engine.db import transaction
 from engine.errors import InvalidInput
+from engine.procedures.catalogue import list_catalogue
 from engine.procedures.package import load_package_zip, package_from_files
 from engine.procedures.publishing import PackageRefused, publish_package
-from engine.procedures.queries import get_procedure, latest_version, list_active_procedures
+from engine.procedures.queries import get_procedure, latest_version
 from webapp.admin import bp
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -14,7 +15,7 @@ from webapp.extensions import db
 
 @bp.get("/")
 def procedures():
-    return render_template("admin/procedures.html", procedures=list_active_procedures(db.session))
+    return render_template("admin/procedures.html", procedures=list_catalogue(db.session))
 
 
 @bp.post("/cong-bo")
@@ -40,7 +41,7 @@ def publish():
         message = error.message
     return render_template(
         "admin/procedures.html",
-        procedures=list_active_procedures(db.session),
+        procedures=list_catalogue(db.session),
         problems=problems,
         message=message,
     ), 400
