@@ -157,7 +157,7 @@ def dossier_diagram(session: Session, dossier: Dossier) -> str | None:
     states = {}
     if state_row is not None:
         version = dossier.procedure_version
-        workflow = runtime.load_workflow(version.id, version.spec, state_row.state)
+        workflow = runtime.load_workflow(version.content_hash, version.spec, state_row.state)
         states = diagram_states(workflow, bpmn)
     try:
         return render_diagram(bpmn, states)

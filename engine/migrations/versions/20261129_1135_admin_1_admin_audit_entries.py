@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "admin_1"
-down_revision = "0002"
+down_revision = "dossierpage_1"
 branch_labels = None
 depends_on = None
 

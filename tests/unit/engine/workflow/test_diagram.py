@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from engine.dossiers.models import Dossier
 from engine.dossiers.overview import process_bpmn
-from engine.procedures.models import ProcedureVersion
 from engine.workflow import runtime
 from engine.workflow.diagram import diagram_states, flow_node_ids, render_diagram
 from engine.workflow.models import WorkflowState
@@ -50,8 +50,8 @@ def test_completed_and_current_elements_follow_the_dossier(demo, session_factory
 
     with session_factory() as session:
         state = session.get(WorkflowState, dossier_id).state
-        version = session.query(ProcedureVersion).one()
-        workflow = runtime.load_workflow(version.id, version.spec, state)
+        version = session.get(Dossier, dossier_id).procedure_version
+        workflow = runtime.load_workflow(version.content_hash, version.spec, state)
         bpmn = process_bpmn(version)
     states = diagram_states(workflow)
     drawn = nodes(render_diagram(bpmn, states))
@@ -113,8 +113,8 @@ def test_only_the_flows_the_dossier_went_along_are_marked(demo, session_factory)
         complete(session_factory, demo.actor(username), task.id, data)
     with session_factory() as session:
         state = session.get(WorkflowState, dossier_id).state
-        version = session.query(ProcedureVersion).one()
-        workflow = runtime.load_workflow(version.id, version.spec, state)
+        version = session.get(Dossier, dossier_id).procedure_version
+        workflow = runtime.load_workflow(version.content_hash, version.spec, state)
         bpmn = process_bpmn(version)
     svg_text = render_diagram(bpmn, diagram_states(workflow, bpmn))
     edges = edge_classes(svg_text)
