@@ -19,3 +19,4 @@ STILL_OPEN = Index(
     sqlite_where=text("finished_at IS NULL"),
 )
 STATUS_CHANGES = Index("ix_dossier_events_to_status_at", DossierEvent.to_status, DossierEvent.at)
+RETURNED = Index("ix_dossiers_returned_at", Dossier.returned_at)
