@@ -19,6 +19,7 @@ from engine.outbox.models import OutboxMessage
 from engine.procedures.package import load_package_dir
 from engine.procedures.publishing import publish_package
 from engine.users.actor import SYSTEM
+from engine.workflow.serialization import SPEC_CACHE
 from tests.factories import complete, open_task, submit
 
 TARGET = '<spiffworkflow:property name="targetDuration" value="PT4H" />'
@@ -37,6 +38,10 @@ def hours_procedure(demo, session_factory, tmp_path):
     (package / "procedure.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
     with session_factory() as session, transaction(session):
         publish_package(session, SYSTEM, load_package_dir(package), agency_code=WARD_CODE)
+    yield
+    # The spec cache is keyed by version id, and ids restart when the next test empties the
+    # tables: forget this version so a later test's version 2 is not served our BPMN.
+    SPEC_CACHE._entries.clear()
 
 
 def received_dossier(demo, session_factory):
