@@ -4,10 +4,12 @@
 def import_all_models() -> None:
     import engine.agencies.models
     import engine.calendar.models
+    import engine.deadlines.models
     import engine.dossiers.models
     import engine.files.models
     import engine.outbox.models
     import engine.procedures.models
+    import engine.statistics.indexes
     import engine.tasks.models
     import engine.users.admin_audit
     import engine.users.models

@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from webapp import accounts, admin, api, auth, errors, portal, workspace
+    from webapp import accounts, admin, api, auth, errors, portal, statistics, workspace
     from webapp.presentation import register_filters
 
     app.register_blueprint(auth.bp)
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(workspace.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(statistics.bp)
     errors.register(app)
     register_filters(app)
     return app

@@ -8,10 +8,19 @@ without a release.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, DateTime, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base
@@ -50,3 +59,26 @@ class CalendarOverride(Base):
 
     def __repr__(self) -> str:
         return f"<CalendarOverride({self.id}, {self.day.isoformat()}, {self.kind})>"
+
+
+class AgencyWorkingWindow(Base):
+    """One working window of an agency's day (07:30-11:30, 13:30-17:00...), editable per agency.
+
+    An agency without rows keeps its parent's windows, and the tree's root without rows the
+    national default (engine.calendar.working_days.DEFAULT_AGENCY_WINDOWS).
+    """
+
+    __tablename__ = "agency_working_windows"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "opens_at"),
+        CheckConstraint("opens_at < closes_at", name="opens_before_closing"),
+    )
+
+    #: the row's id
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the agency whose day this window belongs to
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    #: local time the window opens (Asia/Ho_Chi_Minh)
+    opens_at: Mapped[time] = mapped_column(Time)
+    #: local time it closes; the last window's end is when day deadlines fall due
+    closes_at: Mapped[time] = mapped_column(Time)

@@ -6,11 +6,16 @@ Vương, 30/4, 1/5, 2/9 and its extra day) and the compensatory and swapped days
 package knows, corrected by the administrator's `CalendarOverride` rows for what the Government
 announces later. Days are local days in Asia/Ho_Chi_Minh; every datetime going in must be
 timezone-aware, and every datetime coming out is aware and in UTC.
+
+Working time inside a day is the agency's working windows (07:30-11:30 and 13:30-17:00 unless
+the agency's `AgencyWorkingWindow` rows say otherwise): hour deadlines ("4 giờ làm việc") and
+BPMN task targets are counted in them. This module is the one calendar service: dossier due
+times, task targets, pauses and extensions are all computed here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -20,7 +25,8 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.calendar.models import CalendarOverride, OverrideKind
+from engine.calendar.deadlines import DAYS, Deadline, TargetDuration
+from engine.calendar.models import AgencyWorkingWindow, CalendarOverride, OverrideKind
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: a dossier received at or after this local time counts from the next working day
@@ -28,10 +34,13 @@ DEFAULT_CUTOFF = time(16, 30)
 #: office hours; `DEFAULT_CLOSING` is also the time of day a deadline falls due
 DEFAULT_OPENING = time(8, 0)
 DEFAULT_CLOSING = time(17, 0)
+#: an agency's working windows when it has no rows of its own (nor has any parent agency)
+DEFAULT_AGENCY_WINDOWS = ((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0)))
 #: no real calendar has a year without a working day; stop rather than loop on bad overrides
 _MAX_DAYS_WITHOUT_WORK = 366
 
 Pause = tuple[datetime, datetime]
+Window = tuple[time, time]
 
 
 class Timeliness(StrEnum):
@@ -75,6 +84,9 @@ class WorkingCalendar:
     - `cutoff`: reception time after which a dossier counts from the next working day.
     - `opening`, `closing`: office hours; a deadline falls due at `closing` of its last day, and
       `working_days_between` measures fractions of a day against these hours.
+    - `windows`: the working windows of a day, e.g. 07:30-11:30 and 13:30-17:00; hour deadlines
+      and task targets count inside them. Without it the one window is `opening`-`closing`;
+      with it `opening` and `closing` default to the first window's start and last one's end.
     - `count_reception_day`: see `due_at`.
     """
 
@@ -85,10 +97,21 @@ class WorkingCalendar:
         make_up_days: Iterable[date] = (),
         timezone: ZoneInfo = VIETNAM_TZ,
         cutoff: time = DEFAULT_CUTOFF,
-        opening: time = DEFAULT_OPENING,
-        closing: time = DEFAULT_CLOSING,
+        opening: time | None = None,
+        closing: time | None = None,
+        windows: Sequence[Window] | None = None,
         count_reception_day: bool = True,
     ):
+        if windows:
+            opening = opening or windows[0][0]
+            closing = closing or windows[-1][1]
+        opening, closing = opening or DEFAULT_OPENING, closing or DEFAULT_CLOSING
+        self.windows = tuple(sorted(windows)) if windows else ((opening, closing),)
+        for (start, end), (next_start, _) in zip(
+            self.windows, (*self.windows[1:], (time.max, time.max)), strict=True
+        ):
+            if not start < end <= next_start:
+                raise ValueError("working windows must be ordered and must not overlap")
         self.extra_days_off = frozenset(extra_days_off)
         self.make_up_days = frozenset(make_up_days)
         if both := self.extra_days_off & self.make_up_days:
@@ -202,22 +225,90 @@ class WorkingCalendar:
         falls between the two times, so "now" to a due time gives the time left (2.5 = two and a
         half working days) and a due time to "now" after it gives the delay.
         """
+        return self.working_time_between(start, end) / self.working_day_length
+
+    @property
+    def working_day_length(self) -> timedelta:
+        """The working time of one working day: the sum of its windows (7.5 h by default)."""
+        return sum((_length(window) for window in self.windows), timedelta())
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Working time inside the windows from `start` to `end`; negative when `end` is earlier."""
         if end < start:
-            return -self.working_days_between(end, start)
+            return -self.working_time_between(end, start)
         start_local, end_local = self._local(start), self._local(end)
         worked = timedelta()
         day = start_local.date()
         while day <= end_local.date():
-            if self.is_working_day(day):
-                opens = datetime.combine(day, self.opening, tzinfo=self.timezone)
-                closes = datetime.combine(day, self.closing, tzinfo=self.timezone)
+            for opens, closes in self._windows_of(day):
                 overlap = min(closes, end_local) - max(opens, start_local)
                 worked += max(overlap, timedelta())
             day += timedelta(days=1)
-        office_day = datetime.combine(date.min, self.closing) - datetime.combine(
-            date.min, self.opening
-        )
-        return worked / office_day
+        return worked
+
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment `duration` of working time after `start`, counted inside the windows.
+
+        Four working hours from Friday 15:00 are Friday 15:00-17:00 and Monday 07:30-09:30, so
+        Monday 09:30. A start outside the windows counts from the next window's opening.
+        """
+        if duration < timedelta():
+            raise ValueError("working time to add must not be negative")
+        left = duration
+        day = self._local(start).date()
+        for _ in range(_MAX_DAYS_WITHOUT_WORK * 2):
+            for opens, closes in self._windows_of(day):
+                begin = max(opens, self._local(start))
+                if begin >= closes:
+                    continue
+                if begin + left <= closes:
+                    return (begin + left).astimezone(UTC)
+                left -= closes - begin
+            day += timedelta(days=1)
+        raise ValueError(f"no working time left within two years after {start.isoformat()}")
+
+    def deadline_due_at(
+        self, received_at: datetime, deadline: Deadline, pauses: Iterable[Pause] = ()
+    ) -> datetime:
+        """The due time of a dossier under a procedure's `Deadline` (days or hours, rules).
+
+        The late-reception rule wins when it applies: received on a working day at or after
+        `late_after`, the dossier is due the next working day at `late_due_at`. Otherwise days
+        count as `due_at` does and hours count inside the working windows from reception.
+        """
+        local = self._local(received_at)
+        if (
+            deadline.late_after is not None
+            and self.is_working_day(local.date())
+            and local.time() >= deadline.late_after
+        ):
+            due = self._at(self.next_working_day(local.date()), deadline.late_due_at)
+        elif deadline.unit == DAYS:
+            return self.due_at(received_at, int(deadline.value), pauses)
+        else:
+            due = self.add_working_time(received_at, timedelta(hours=deadline.value))
+        for paused_from, paused_until in _merged(pauses):
+            due = self.resume_after_pause(due, deadline, paused_from, paused_until)
+        return due
+
+    def resume_after_pause(
+        self, due: datetime, deadline: Deadline, paused_from: datetime, paused_until: datetime
+    ) -> datetime:
+        """`due` moved on by what one pause cost: whole working days for a days deadline (see
+        `extend_for_pause`), the working time lost for an hours deadline."""
+        if deadline.unit == DAYS:
+            return self.extend_for_pause(due, paused_from, paused_until)
+        return self.add_working_time(due, self.working_time_between(paused_from, paused_until))
+
+    def target_at(self, start: datetime, target: TargetDuration) -> datetime:
+        """A task's target time: whole working days at the same time of day, then hours.
+
+        Counted from the first working moment at or after `start`, so a task created on a
+        Sunday with `P1D` is due Tuesday at the opening hour.
+        """
+        begin = self._local(self.add_working_time(start, timedelta()))
+        moved = self._at(self.add_working_days(begin.date(), target.days), begin.time())
+        return self.add_working_time(moved, timedelta(hours=target.hours))
 
     def classify(self, due: datetime, finished: datetime) -> Timeliness:
         """Early, on time or late, as the statistics count a finished dossier.
@@ -240,6 +331,21 @@ class WorkingCalendar:
     def _at(self, day: date, time_of_day: time) -> datetime:
         return datetime.combine(day, time_of_day, tzinfo=self.timezone).astimezone(UTC)
 
+    def _windows_of(self, day: date) -> list[tuple[datetime, datetime]]:
+        if not self.is_working_day(day):
+            return []
+        return [
+            (
+                datetime.combine(day, opens, tzinfo=self.timezone),
+                datetime.combine(day, closes, tzinfo=self.timezone),
+            )
+            for opens, closes in self.windows
+        ]
+
+
+def _length(window: Window) -> timedelta:
+    return datetime.combine(date.min, window[1]) - datetime.combine(date.min, window[0])
+
 
 def _merged(pauses: Iterable[Pause]) -> list[Pause]:
     merged: list[Pause] = []
@@ -251,15 +357,40 @@ def _merged(pauses: Iterable[Pause]) -> list[Pause]:
     return merged
 
 
-def calendar_from_session(session: Session, **settings) -> WorkingCalendar:
+def calendar_from_session(
+    session: Session, agency_id: int | None = None, **settings
+) -> WorkingCalendar:
     """The calendar with the administrator's current overrides; `settings` as `WorkingCalendar`.
 
-    One small query, so build it once per step: an override entered now applies to every
-    deadline computed from then on (deadlines already stored are not recomputed here).
+    With `agency_id`, the agency's working windows (its own rows, else its nearest parent's,
+    else `DEFAULT_AGENCY_WINDOWS`). Two small queries, so build it once per step: an override
+    entered now applies to every deadline computed from then on (deadlines already stored are
+    not recomputed here).
     """
     rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
+    if agency_id is not None and "windows" not in settings:
+        settings["windows"] = agency_windows(session, agency_id)
     return WorkingCalendar(
         extra_days_off=[day for day, kind in rows if kind == OverrideKind.DAY_OFF],
         make_up_days=[day for day, kind in rows if kind == OverrideKind.WORKING_DAY],
         **settings,
     )
+
+
+def agency_windows(session: Session, agency_id: int) -> tuple[Window, ...]:
+    """The working windows an agency keeps: its own, else inherited up the agency tree."""
+    from engine.agencies.models import Agency
+
+    seen: set[int] = set()
+    current: int | None = agency_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        windows = session.execute(
+            select(AgencyWorkingWindow.opens_at, AgencyWorkingWindow.closes_at)
+            .where(AgencyWorkingWindow.agency_id == current)
+            .order_by(AgencyWorkingWindow.opens_at)
+        ).all()
+        if windows:
+            return tuple((opens, closes) for opens, closes in windows)
+        current = session.scalar(select(Agency.parent_id).where(Agency.id == current))
+    return DEFAULT_AGENCY_WINDOWS

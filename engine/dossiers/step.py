@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.calendar.deadlines import dossier_deadline, parse_target_duration
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.statuses import get_status
@@ -81,12 +82,12 @@ def run_step(
     action(workflow)
     workflow.do_engine_steps()
 
-    calendar = calendar_from_session(session)
+    calendar = calendar_from_session(session, dossier.agency_id)
     old_status = dossier.status
     new_status = _derive_status(session, dossier, workflow)
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
-    _sync_tasks(session, dossier, workflow)
+    _sync_tasks(session, dossier, workflow, calendar, now)
     _sync_timer(session, dossier, workflow)
     _enqueue_service_calls(session, dossier, workflow)
 
@@ -124,11 +125,13 @@ def apply_status(dossier: Dossier, code: str, now: datetime, calendar: WorkingCa
     started = dossier.received_at is not None
     if not started and new.clock in ("running", "finished"):
         dossier.received_at = now
-        dossier.due_at = calendar.due_at(now, dossier.procedure.deadline_working_days)
+        dossier.due_at = calendar.deadline_due_at(now, dossier_deadline(dossier))
     elif started and new.clock == "paused" and old.clock != "paused":
         dossier.paused_at = now
     elif started and old.clock == "paused" and new.clock != "paused" and dossier.paused_at:
-        dossier.due_at = calendar.extend_for_pause(dossier.due_at, dossier.paused_at, now)
+        dossier.due_at = calendar.resume_after_pause(
+            dossier.due_at, dossier_deadline(dossier), dossier.paused_at, now
+        )
         dossier.paused_seconds += int((now - dossier.paused_at).total_seconds())
         dossier.paused_at = None
     if new.clock in ("finished", "stopped") and dossier.finished_at is None:
@@ -141,7 +144,13 @@ def apply_status(dossier: Dossier, code: str, now: datetime, calendar: WorkingCa
     dossier.national_status = new.national
 
 
-def _sync_tasks(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> None:
+def _sync_tasks(
+    session: Session,
+    dossier: Dossier,
+    workflow: BpmnWorkflow,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> None:
     open_rows = {
         row.spiff_task_id: row
         for row in session.scalars(
@@ -166,10 +175,18 @@ def _sync_tasks(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> N
                 role=lane,
                 agency_id=None if lane == APPLICANT_LANE else dossier.agency_id,
                 form_name=properties.get("formJsonSchemaFilename"),
-                due_at=dossier.due_at,
+                due_at=_task_due_at(properties, dossier, calendar, now),
             )
         )
     session.flush()
+
+
+def _task_due_at(
+    properties: dict, dossier: Dossier, calendar: WorkingCalendar, now: datetime
+) -> datetime | None:
+    """The BPMN's `targetDuration` in working time from now, else the dossier's due time."""
+    target = parse_target_duration(properties.get("targetDuration"))
+    return calendar.target_at(now, target) if target else dossier.due_at
 
 
 def _derive_status(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> str:

@@ -1,0 +1,1 @@
+"""Deadline extensions and the escalation sweep (warnings before and after due times)."""

@@ -1,0 +1,1 @@
+"""Counts and rates of dossier handling: the periodic report, the service index, dashboards."""

@@ -1,0 +1,22 @@
+"""The indexes the statistics read through (see README, "Statistics at scale").
+
+Declared here, on the dossier tables' metadata, so the models and the migration agree without
+the statistics owning those tables. Each report query is an OR of three ranges, one per index:
+dossiers received in the period, dossiers finished since its start, dossiers still open.
+"""
+
+from sqlalchemy import Index, text
+
+from engine.dossiers.models import Dossier, DossierEvent
+
+RECEIVED = Index("ix_dossiers_received_at", Dossier.received_at)
+FINISHED = Index("ix_dossiers_finished_at", Dossier.finished_at)
+#: the open dossiers are few (days of work) among millions: a partial index keeps them at hand
+STILL_OPEN = Index(
+    "ix_dossiers_open_received_at",
+    Dossier.received_at,
+    postgresql_where=text("finished_at IS NULL"),
+    sqlite_where=text("finished_at IS NULL"),
+)
+STATUS_CHANGES = Index("ix_dossier_events_to_status_at", DossierEvent.to_status, DossierEvent.at)
+RETURNED = Index("ix_dossiers_returned_at", Dossier.returned_at)
