@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from engine.db import transaction
+from engine.dossiers.messages import list_messages
 from engine.dossiers.queries import get_dossier, list_events
 from engine.errors import Conflict, InvalidInput
 from engine.tasks.completion import claim_task, complete_task
@@ -77,4 +78,5 @@ def dossier(code: str):
         dossier=dossier,
         events=list_events(db.session, dossier),
         tasks=list_open_tasks(db.session, dossier),
+        messages=list_messages(db.session, current_actor(), code),
     )
