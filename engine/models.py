@@ -5,6 +5,7 @@ def import_all_models() -> None:
     import engine.agencies.models
     import engine.calendar.models
     import engine.deadlines.models
+    import engine.documents_store.models
     import engine.dossiers.models
     import engine.files.models
     import engine.outbox.models

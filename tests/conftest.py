@@ -89,10 +89,16 @@ class DemoWorld:
 
 
 @pytest.fixture
-def app(database_url, session_factory):
+def app(database_url, session_factory, tmp_path):
     from webapp import create_app
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MOTCUA_FILES_DIR": str(tmp_path / "files"),
+        }
+    )
     yield app
     with app.app_context():
         from webapp.extensions import db

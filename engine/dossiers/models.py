@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.agencies.models import Agency
 from engine.db import Base
+from engine.files.models import StoredFile
 from engine.procedures.models import Procedure, ProcedureVersion
 from engine.timestamps import UTCDateTime, utcnow
 
@@ -118,3 +119,96 @@ class DossierComponent(Base):
     file_ids: Mapped[list] = mapped_column(JSON, default=list)
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DossierDraft(Base):
+    """What a citizen typed and attached for a procedure but has not submitted yet."""
+
+    __tablename__ = "dossier_drafts"
+    __table_args__ = (UniqueConstraint("user_id", "procedure_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    #: the form fields as typed (not validated: a draft may be incomplete)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: document code -> stored file id
+    attachments: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    procedure: Mapped[Procedure] = relationship()
+
+
+class DossierDocument(Base):
+    """A file given for one of the procedure's documents (thành phần hồ sơ)."""
+
+    __tablename__ = "dossier_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    #: the `code` of the document in procedure.json
+    document_code: Mapped[str] = mapped_column(String(80))
+    document_name: Mapped[str] = mapped_column(String(500))
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    #: submission / supplement
+    purpose: Mapped[str] = mapped_column(String(20), default="submission")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    stored_file: Mapped[StoredFile] = relationship()
+
+
+class DossierMessage(Base):
+    """A message between the applicant and the officers about one dossier."""
+
+    __tablename__ = "dossier_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    sender_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sender_name: Mapped[str] = mapped_column(String(255))
+    #: True when the applicant wrote it, False for an officer
+    from_applicant: Mapped[bool]
+    #: message / withdrawal_request
+    kind: Mapped[str] = mapped_column(String(30), default="message")
+    body: Mapped[str] = mapped_column(Text)
+    stored_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    stored_file: Mapped[StoredFile | None] = relationship()
+
+
+class Rating(Base):
+    """The applicant's satisfaction with a returned dossier: one per dossier."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: the agency that handled the dossier
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    #: 5 Rất hài lòng ... 1 Rất không hài lòng
+    level: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    officers: Mapped[list[RatingOfficer]] = relationship(cascade="all, delete-orphan")
+
+
+class RatingOfficer(Base):
+    """An officer who completed a task of the rated dossier."""
+
+    __tablename__ = "rating_officers"
+
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class NotificationRead(Base):
+    """The applicant has seen this outbox notification in the portal."""
+
+    __tablename__ = "notification_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    outbox_message_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,6 +24,10 @@ class Procedure(Base):
     field: Mapped[str] = mapped_column(String(255), default="")
     #: commune / district / province / ministry
     level: Mapped[str] = mapped_column(String(20), default="commune")
+    #: toan_trinh / mot_phan / "" (dịch vụ công trực tuyến toàn trình or một phần)
+    online_service_level: Mapped[str] = mapped_column(String(20), default="")
+    #: name, code and field folded to plain lower-case ASCII, for keyword search
+    search_text: Mapped[str] = mapped_column(Text, default="")
     deadline_working_days: Mapped[int] = mapped_column(default=1)
     #: the procedure record as published (fees, documents, legal basis...)
     record: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -9,6 +9,7 @@ from connectors.registry import operation_names
 from engine.agencies.models import Agency
 from engine.dossiers.statuses import all_statuses
 from engine.errors import Forbidden, InvalidInput
+from engine.procedures.catalogue_search import index_procedure
 from engine.procedures.models import Procedure, ProcedureVersion
 from engine.procedures.package import ProcedurePackage, content_hash
 from engine.procedures.validation import Problem, ValidationContext, validate_package
@@ -58,6 +59,7 @@ def publish_package(
     procedure.level = record.get("level", "commune")
     procedure.deadline_working_days = int(record.get("deadline_working_days", 1))
     procedure.record = record
+    index_procedure(procedure)
     if agency_code:
         procedure.agency_id = session.scalar(select(Agency.id).where(Agency.code == agency_code))
     session.flush()

@@ -35,7 +35,9 @@ def officer_completes(page, base: str, username: str, choose: list[str], fill: d
     sign_out(page)
 
 
-def test_citizen_submits_and_officers_return_the_result(demo, live_server, page, screenshot):
+def test_citizen_submits_and_officers_return_the_result(
+    demo, live_server, page, screenshot, tmp_path
+):
     sign_in(page, live_server, "congdan")
     page.goto(f"{live_server}/thu-tuc/{KHAI_SINH}")
     page.click("text=Nộp hồ sơ trực tuyến")
@@ -54,6 +56,9 @@ def test_citizen_submits_and_officers_return_the_result(demo, live_server, page,
         page.fill(f"[name='{name}']", value)
     page.select_option("[name='applicant_relationship']", index=1)
     page.locator("[name='child_sex']").first.check()
+    birth_certificate = tmp_path / "giay-chung-sinh.pdf"
+    birth_certificate.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.set_input_files("#doc_giay_chung_sinh", str(birth_certificate))
     screenshot(page, "thin-slice-form")
     page.click("button:has-text('Nộp hồ sơ')")
     code = page.inner_text("#dossier-code")

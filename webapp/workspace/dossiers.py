@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from engine.dossiers.messages import list_messages
 from engine.dossiers.overview import dossier_overview
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -32,4 +33,5 @@ def dossier(code: str):
         overview=dossier_overview(db.session, current_actor(), code),
         event_labels=EVENT_LABELS,
         clock_labels=CLOCK_LABELS,
+        messages=list_messages(db.session, current_actor(), code),
     )

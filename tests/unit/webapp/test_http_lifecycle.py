@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
 from tests.conftest import Browser
 from tests.factories import KHAI_SINH, birth_application
@@ -39,7 +40,11 @@ def test_citizen_to_returned_result_over_http(app, demo):
     form_page = citizen.client.get(f"/thu-tuc/{KHAI_SINH}/nop-ho-so").get_data(as_text=True)
     assert "Họ và tên" in form_page or "họ, chữ đệm" in form_page.lower()
 
-    response = citizen.submit(f"/thu-tuc/{KHAI_SINH}/nop-ho-so", birth_application())
+    birth_certificate = (BytesIO(b"%PDF-1.4 giay chung sinh"), "giay-chung-sinh.pdf")
+    response = citizen.submit(
+        f"/thu-tuc/{KHAI_SINH}/nop-ho-so",
+        {**birth_application(), "doc_giay_chung_sinh": birth_certificate},
+    )
     assert response.status_code == 302
     receipt = citizen.client.get(response.headers["Location"]).get_data(as_text=True)
     code = CODE.search(receipt).group(0)

@@ -1,0 +1,62 @@
+"""Online submission from the portal: the form, the required documents, the confirmation."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine.dossiers.attachments import attach_documents, document_slots, missing_documents
+from engine.dossiers.drafts import find_draft
+from engine.dossiers.models import Dossier
+from engine.dossiers.submission import submit_dossier
+from engine.errors import InvalidInput
+from engine.outbox.models import OutboxMessage
+from engine.procedures.form_data import validated_form_data
+from engine.procedures.queries import get_procedure, latest_version
+from engine.users.actor import Actor
+
+SUBMITTED_TEMPLATE = "submitted"
+
+
+def submit_online(
+    session: Session, actor: Actor, procedure_code: str, data: dict, attachments: dict[str, int]
+) -> Dossier:
+    """Check the form and the documents together (every error at once), then create the
+    dossier, link its files, drop the draft and enqueue the confirmation e-mail.
+    """
+    version = latest_version(session, get_procedure(session, procedure_code))
+    slots = document_slots(version)
+    errors = missing_documents(slots, attachments)
+    try:
+        validated_form_data(version, version.procedure_record().get("applicant_form"), data)
+    except InvalidInput as error:
+        errors = {**error.field_errors, **errors}
+    if errors:
+        raise InvalidInput("Hồ sơ chưa đầy đủ, vui lòng kiểm tra lại.", errors)
+
+    dossier = submit_dossier(session, actor, procedure_code, data)
+    attach_documents(session, actor, dossier, slots, attachments)
+    draft = find_draft(session, actor, procedure_code)
+    if draft is not None:
+        session.delete(draft)
+    enqueue_submitted_notice(session, dossier)
+    session.flush()
+    return dossier
+
+
+def enqueue_submitted_notice(session: Session, dossier: Dossier) -> OutboxMessage:
+    """The confirmation e-mail, sent by the worker after the commit (notify/applicant)."""
+    message = OutboxMessage(
+        dossier_id=dossier.id,
+        operation="notify/applicant",
+        payload={
+            "template": SUBMITTED_TEMPLATE,
+            "dossier_code": dossier.code,
+            "procedure_name": dossier.procedure.name,
+            "applicant_name": dossier.applicant_name,
+            "email": dossier.applicant_email,
+            "phone": dossier.applicant_phone,
+        },
+        idempotency_key=f"{dossier.id}:submitted:notify/applicant",
+    )
+    session.add(message)
+    return message

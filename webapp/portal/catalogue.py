@@ -1,0 +1,50 @@
+"""The procedure catalogue: search with filters, and a procedure's page."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from engine.dossiers.attachments import document_slots
+from engine.procedures.catalogue_search import (
+    LEVELS,
+    ONLINE_LEVELS,
+    CatalogueQuery,
+    catalogue_filters,
+    search_procedures,
+)
+from engine.procedures.queries import get_procedure, latest_version
+from webapp.extensions import db
+from webapp.portal import bp
+
+
+@bp.get("/")
+def home():
+    query = CatalogueQuery(
+        keyword=request.args.get("q", "").strip()[:200],
+        agency_id=request.args.get("co_quan", type=int),
+        field=request.args.get("linh_vuc", "").strip(),
+        level=request.args.get("cap", "").strip(),
+        online_service_level=request.args.get("muc_do", "").strip(),
+    )
+    return render_template(
+        "portal/home.html",
+        procedures=search_procedures(db.session, query),
+        query=query,
+        filters=catalogue_filters(db.session),
+        levels=LEVELS,
+        online_levels=ONLINE_LEVELS,
+    )
+
+
+@bp.get("/thu-tuc/<code>")
+def procedure(code: str):
+    procedure = get_procedure(db.session, code)
+    version = latest_version(db.session, procedure)
+    return render_template(
+        "portal/procedure.html",
+        procedure=procedure,
+        record=procedure.record or {},
+        upload_codes={slot.code for slot in document_slots(version)},
+        levels=LEVELS,
+        online_levels=ONLINE_LEVELS,
+    )

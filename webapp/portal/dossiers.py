@@ -1,0 +1,184 @@
+"""'Hồ sơ của tôi': the applicant's dossiers, one dossier's page, and what they do on it."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from engine.db import transaction
+from engine.dossiers.attachments import (
+    SUPPLEMENT,
+    attach_documents,
+    document_slots,
+    fill_slots,
+    list_dossier_documents,
+)
+from engine.dossiers.drafts import delete_draft, list_drafts
+from engine.dossiers.messages import (
+    list_messages,
+    request_withdrawal,
+    send_message,
+    withdrawal_requested,
+)
+from engine.dossiers.public_lookup import appointment
+from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_events
+from engine.dossiers.ratings import RATING_LEVELS, find_rating, rate_dossier
+from engine.dossiers.statuses import all_statuses, get_status
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.files.uploads import store_upload
+from engine.tasks.completion import complete_task
+from engine.tasks.queries import get_task, list_open_tasks
+from forms.definition import load_form
+from forms.rendering import form_fields
+from webapp.auth import current_actor, login_required
+from webapp.extensions import db
+from webapp.form_input import posted_data
+from webapp.portal import bp
+from webapp.portal.uploads import (
+    file_storage,
+    posted_single_file,
+    posted_store_choices,
+    posted_uploads,
+)
+
+
+@bp.get("/ho-so-cua-toi")
+@login_required
+def my_dossiers():
+    actor = current_actor()
+    status = request.args.get("trang_thai", "")
+    dossiers = list_applicant_dossiers(db.session, actor)
+    if status:
+        dossiers = [dossier for dossier in dossiers if dossier.status == status]
+    return render_template(
+        "portal/my_dossiers.html",
+        dossiers=dossiers,
+        drafts=list_drafts(db.session, actor),
+        statuses=all_statuses(),
+        status=status,
+    )
+
+
+@bp.post("/ho-so-nhap/<int:draft_id>/xoa")
+@login_required
+def discard_draft(draft_id: int):
+    with transaction(db.session):
+        delete_draft(db.session, current_actor(), draft_id)
+    flash("Đã xoá hồ sơ nháp.", "success")
+    return redirect(url_for(".my_dossiers"))
+
+
+@bp.get("/ho-so/<code>")
+@login_required
+def dossier(code: str):
+    actor = current_actor()
+    dossier = get_dossier(db.session, actor, code)
+    is_applicant = dossier.applicant_user_id == actor.user_id
+    tasks = [task for task in list_open_tasks(db.session, dossier) if task.role == "applicant"]
+    return render_template(
+        "portal/dossier.html",
+        dossier=dossier,
+        appointment=appointment(db.session, dossier),
+        events=list_events(db.session, dossier),
+        tasks=tasks if is_applicant else [],
+        documents=list_dossier_documents(db.session, dossier),
+        messages=list_messages(db.session, actor, code),
+        rating=find_rating(db.session, dossier.id),
+        rating_levels=RATING_LEVELS,
+        withdrawal_requested=withdrawal_requested(db.session, dossier),
+        dossier_final=get_status(dossier.status).final,
+    )
+
+
+@bp.post("/ho-so/<code>/tin-nhan")
+@login_required
+def post_message(code: str):
+    actor = current_actor()
+    upload = posted_single_file("attachment")
+    with transaction(db.session):
+        dossier = get_dossier(db.session, actor, code)
+        file_id = None
+        if upload is not None:
+            file_id = store_upload(
+                db.session,
+                actor,
+                file_storage(),
+                filename=upload[0],
+                content=upload[1],
+                field="attachment",
+                dossier_id=dossier.id,
+            ).id
+        send_message(db.session, actor, code, request.form.get("body", ""), stored_file_id=file_id)
+    flash("Đã gửi tin nhắn.", "success")
+    return redirect(url_for(".dossier", code=code, _anchor="tin-nhan"))
+
+
+@bp.post("/ho-so/<code>/rut-ho-so")
+@login_required
+def withdraw(code: str):
+    with transaction(db.session):
+        request_withdrawal(db.session, current_actor(), code, request.form.get("reason", ""))
+    flash("Đã gửi yêu cầu rút hồ sơ. Cơ quan giải quyết sẽ xem xét và phản hồi.", "success")
+    return redirect(url_for(".dossier", code=code))
+
+
+@bp.post("/ho-so/<code>/danh-gia")
+@login_required
+def rate(code: str):
+    try:
+        with transaction(db.session):
+            rate_dossier(
+                db.session,
+                current_actor(),
+                code,
+                request.form.get("level", type=int),
+                request.form.get("comment", ""),
+            )
+    except (InvalidInput, Conflict) as error:
+        flash(error.message, "error")
+        return redirect(url_for(".dossier", code=code, _anchor="danh-gia"))
+    flash("Cảm ơn bạn đã đánh giá.", "success")
+    return redirect(url_for(".dossier", code=code, _anchor="danh-gia"))
+
+
+@bp.route("/ho-so/<code>/cong-viec/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def applicant_task(code: str, task_id: int):
+    """An applicant task (a supplement request): its form plus one upload slot per document."""
+    actor = current_actor()
+    task = get_task(db.session, actor, task_id)
+    if task.dossier.code != code or task.role != "applicant":
+        raise NotFound("Không tìm thấy công việc.")
+    form = load_form(task.dossier.procedure_version.form(task.form_name))
+    slots = document_slots(task.dossier.procedure_version)
+    data, errors = {}, {}
+    if request.method == "POST":
+        data = posted_data(form)
+        try:
+            with transaction(db.session):
+                attachments, errors = fill_slots(
+                    db.session,
+                    actor,
+                    file_storage(),
+                    slots,
+                    current={},
+                    uploads=posted_uploads(slots),
+                    store_choices=posted_store_choices(slots),
+                )
+                if errors:
+                    raise InvalidInput("Tệp đính kèm không hợp lệ.", errors)
+                complete_task(db.session, actor, task_id, data)
+                attach_documents(
+                    db.session, actor, task.dossier, slots, attachments, purpose=SUPPLEMENT
+                )
+            flash("Đã gửi bổ sung hồ sơ.", "success")
+            return redirect(url_for(".dossier", code=code))
+        except InvalidInput as error:
+            errors = error.field_errors
+    return render_template(
+        "portal/task.html",
+        task=task,
+        form=form,
+        fields=form_fields(form, data, errors),
+        errors=errors,
+        slots=slots,
+    ), (400 if errors else 200)
