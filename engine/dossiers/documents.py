@@ -35,7 +35,7 @@ SUPPLEMENT_REASON_KEYS = ("supplement_reason", "reason")
 REFUSAL_REASON_KEYS = ("refusal_reason", "reason", "proposal_reason")
 
 _AGENCY_PREFIXES = re.compile(
-    r"^(ủy ban nhân dân|ubnd|sở [^ ]+|phường|xã|thị trấn|thị xã|quận|huyện|tỉnh|thành phố|tp\.?)\s+",
+    r"^(ủy ban nhân dân|ubnd|phường|xã|thị trấn|thị xã|quận|huyện|tỉnh|thành phố|tp\.?)\s+",
     re.IGNORECASE,
 )
 _ITEM_SPLIT = re.compile(r"[\n;]+")

@@ -82,7 +82,9 @@ def test_supplement_request_lists_every_missing_document_typed_at_reception(demo
         session_factory,
         {
             "decision": "supplement",
-            "missing_documents": "- Giấy chứng sinh bản chính\n- Giấy chứng nhận kết hôn; Văn bản ủy quyền",
+            "missing_documents": (
+                "- Giấy chứng sinh bản chính\n- Giấy chứng nhận kết hôn; Văn bản ủy quyền"
+            ),
             "reason": "Hồ sơ thiếu giấy tờ bắt buộc.",
         },
     )
