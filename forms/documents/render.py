@@ -137,6 +137,9 @@ def _styles(size: float) -> dict[str, ParagraphStyle]:
             leading=(size - 2) * 1.3,
             alignment=TA_CENTER,
         ),
+        "caption": ParagraphStyle(
+            "caption", parent=base, fontSize=size - 2, leading=(size - 2) * 1.3, alignment=TA_RIGHT
+        ),
         "item": ParagraphStyle("item", parent=base, alignment=TA_LEFT, leftIndent=12),
     }
 
@@ -180,7 +183,7 @@ def _block(block: dict, values: dict, styles: dict, width: float) -> list[Flowab
     if kind == "table":
         return [_table(block, values, styles, width)]
     if kind == "codes":
-        return [_codes(block, values, width)]
+        return [_codes(block, values, styles, width)]
     if kind == "signatures":
         return [_signatures(block, values, styles, width)]
     raise ValueError(f"unknown block type {kind!r}")
@@ -233,7 +236,7 @@ def _cell(row: dict, column: dict) -> str:
     return escape(str(value)).replace("\n", "<br/>")
 
 
-def _codes(block: dict, values: dict, width: float) -> Flowable:
+def _codes(block: dict, values: dict, styles: dict, width: float) -> Flowable:
     """The QR code of the public lookup URL beside a Code 128 barcode of the dossier code."""
     url = block["qr"].format(**values)
     code = block["barcode"].format(**values)
@@ -245,7 +248,10 @@ def _codes(block: dict, values: dict, width: float) -> Flowable:
     png.seek(0)
     qr = Image(png, width=size, height=size)
     barcode = Code128(code, barHeight=12 * mm, barWidth=0.75, humanReadable=True, fontSize=8)
-    table = Table([[qr, barcode]], colWidths=[size + 6 * mm, width - size - 6 * mm])
+    right: list[Flowable] = [barcode]
+    if block.get("caption"):
+        right.append(Paragraph(fill(block["caption"], values), styles["caption"]))
+    table = Table([[qr, right]], colWidths=[size + 6 * mm, width - size - 6 * mm])
     table.setStyle(
         TableStyle(
             [
