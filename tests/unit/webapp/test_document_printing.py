@@ -15,7 +15,7 @@ from engine.timestamps import LOCAL_TZ, utcnow
 from engine.users.models import RoleAssignment, User
 from engine.users.passwords import hash_password
 from tests.conftest import Browser
-from tests.documents import decoded_images, pdf_text
+from tests.documents import decoded_images, pdf_page_sizes_mm, pdf_text
 from tests.factories import complete, open_task, submit
 
 FORMS = ["mau-01", "mau-02", "mau-03", "mau-04", "mau-05"]
@@ -68,9 +68,10 @@ def test_officer_prints_each_form_with_code_and_applicant(app, received, form):
     assert code in text
 
 
-def test_receipt_qr_code_is_the_public_lookup_url(app, received):
+def test_receipt_qr_code_is_the_public_lookup_url_on_one_a5_sheet(app, received):
     code = received[0]
     response = signed_in(app, "motcua").client.get(f"/can-bo/ho-so/{code}/mau-01.pdf")
+    assert pdf_page_sizes_mm(response.data) == [(148, 210)]
     assert decoded_images(response.data) == [f"{app.config['PUBLIC_BASE_URL']}/tra-cuu?ma={code}"]
 
 
