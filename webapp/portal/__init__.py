@@ -10,5 +10,6 @@ from webapp.portal import (  # noqa: E402, F401
     dossiers,
     lookup,
     notifications,
+    receipt_pdf,
     submission,
 )
