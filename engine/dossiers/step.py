@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
+from engine.dossiers.interagency import settle_agencies, task_agency_id
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
@@ -82,6 +83,7 @@ def run_step(
     calendar = calendar_from_session(session)
     old_status = dossier.status
     _sync_tasks(session, dossier, workflow)
+    settle_agencies(session, dossier, workflow)
     new_status = _derive_status(session, dossier, workflow)
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
@@ -162,7 +164,7 @@ def _sync_tasks(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> N
                 bpmn_id=task.task_spec.bpmn_id,
                 title=runtime.task_title(task),
                 role=lane,
-                agency_id=None if lane == APPLICANT_LANE else dossier.agency_id,
+                agency_id=task_agency_id(session, dossier, task),
                 form_name=properties.get("formJsonSchemaFilename"),
                 due_at=dossier.due_at,
             )
