@@ -40,7 +40,7 @@ def return_to_previous_step(session: Session, actor: Actor, task_id: int, *, rea
         if previous is None:
             raise Conflict("Không có bước xử lý trước để trả lại.")
         target["id"] = str(previous.id)
-        workflow.reset_from_task_id(previous.id)
+        reset_to(workflow, previous.id)
 
     run_step(
         session,
@@ -66,7 +66,7 @@ def undo_last_action(session: Session, actor: Actor, code: str) -> Task:
         )
 
     def undo(workflow) -> None:
-        workflow.reset_from_task_id(UUID(mine.spiff_task_id))
+        reset_to(workflow, UUID(mine.spiff_task_id))
 
     run_step(
         session,
@@ -139,7 +139,7 @@ def move_dossier_to_step(
         if not reached:
             raise InvalidInput("Chỉ chuyển được hồ sơ về một bước nó đã qua.")
         reached.sort(key=lambda task: task.last_state_change)
-        workflow.reset_from_task_id(reached[-1].id)
+        reset_to(workflow, reached[-1].id)
 
     run_step(
         session,
@@ -171,6 +171,16 @@ def reached_steps(session: Session, dossier: Dossier) -> list[tuple[str, str]]:
         .order_by(Task.id)
     ).all()
     return list(dict((bpmn_id, title) for bpmn_id, title in rows).items())
+
+
+def reset_to(workflow, spiff_task_id: UUID) -> None:
+    """reset_from_task_id, and forget the dropped tasks' waiting events.
+
+    SpiffWorkflow 3.2 leaves a dropped boundary timer registered with the event manager; the
+    next refresh_timers then fails on a task that has no parent any more.
+    """
+    for dropped in workflow.reset_from_task_id(spiff_task_id):
+        workflow.event_manager.remove_task(dropped)
 
 
 def _previous_officer_task(spiff_task):

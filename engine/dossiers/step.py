@@ -41,6 +41,8 @@ class StepRecord:
     action: str
     task_title: str | None = None
     note: str | None = None
+    #: the status an engine action ends the dossier in (withdrawal), instead of the BPMN's
+    status: str | None = None
 
 
 def lock_dossier(session: Session, dossier_id: int) -> Dossier:
@@ -84,7 +86,7 @@ def run_step(
     old_status = dossier.status
     _sync_tasks(session, dossier, workflow)
     settle_agencies(session, dossier, workflow)
-    new_status = _derive_status(session, dossier, workflow)
+    new_status = record.status or _derive_status(session, dossier, workflow)
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
     _sync_timer(session, dossier, workflow)

@@ -1,27 +1,25 @@
 """Citizen withdrawal (status 7): the applicant asks, from the portal or at the counter.
 
-The procedure's BPMN models what a withdrawal does in an event subprocess started by the message
-`withdrawal_requested` (notify the applicant, end with `dossierStatus` withdrawn). SpiffWorkflow
-3.2 runs a message-started event subprocess of the top process without interrupting the rest of
-it, so once the subprocess has reached its end this action cancels what is still open.
+An engine action, not a BPMN path: the withdrawal can come at any point, so it cancels the whole
+workflow and ends the dossier as `withdrawn` with the reason in the history, then queues the
+notice. (A message-started event subprocess was tried: SpiffWorkflow 3.2 does not let it
+interrupt the main flow, and firing it adds the subprocess to the shared, cached process spec, so
+every later dossier of that version would never complete.)
 """
 
 from __future__ import annotations
 
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.dossiers.models import Dossier
+from engine.dossiers.notices import queue_applicant_notice
 from engine.dossiers.queries import may_see
 from engine.dossiers.statuses import get_status
 from engine.dossiers.step import StepRecord, lock_dossier, run_step
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.users.actor import Actor
-from engine.workflow import runtime
 
-WITHDRAWAL_MESSAGE = "withdrawal_requested"
 WITHDRAWN = "withdrawn"
 
 
@@ -37,15 +35,14 @@ def withdraw_dossier(session: Session, actor: Actor, code: str, *, reason: str) 
         message = "Vui lòng nêu lý do rút hồ sơ."
         raise InvalidInput(message, {"reason": message})
 
-    def withdraw(workflow) -> None:
-        event = MessageEventDefinition(WITHDRAWAL_MESSAGE)
-        workflow.catch(BpmnEvent(event, {"withdrawal_reason": reason}))
-        workflow.do_engine_steps()
-        if runtime.end_status(workflow) != WITHDRAWN:
-            raise Conflict("Quy trình của thủ tục này không có bước rút hồ sơ.")
-        workflow.cancel()
-
-    run_step(session, dossier, actor, withdraw, StepRecord(action="withdrawn", note=reason))
+    run_step(
+        session,
+        dossier,
+        actor,
+        lambda workflow: workflow.cancel(),
+        StepRecord(action="withdrawn", note=reason, status=WITHDRAWN),
+    )
+    queue_applicant_notice(session, dossier, "withdrawn")
     return dossier
 
 

@@ -7,4 +7,4 @@ from webapp.auth import require_kind
 bp = Blueprint("workspace", __name__, url_prefix="/can-bo")
 bp.before_request(lambda: require_kind("officer"))
 
-from webapp.workspace import views  # noqa: E402, F401
+from webapp.workspace import actions, views  # noqa: E402, F401

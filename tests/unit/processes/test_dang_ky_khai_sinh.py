@@ -29,7 +29,6 @@ FLOW_NODE_TAGS = (
     "serviceTask",
     "exclusiveGateway",
     "boundaryEvent",
-    "subProcess",
 )
 
 
@@ -101,7 +100,6 @@ END_EVENTS = {
     "EndEvent_Returned",
     "EndEvent_ReminderSent",
     "EndEvent_Stopped",
-    "EndEvent_Withdrawn",
 }
 RECEIVED_NOTICE = ("notify/applicant", {"template": "received"})
 OVERDUE_NOTICE = ("notify/leader", {"template": "processing_overdue"})
@@ -209,9 +207,6 @@ def test_diagram_draws_every_node_and_flow_inside_its_lane():
     tree = bpmn_tree()
     process = tree.find("bpmn:process", NS)
     nodes = [n for tag in FLOW_NODE_TAGS for n in process.iterfind(f"bpmn:{tag}", NS)]
-    inner = [
-        n for tag in FLOW_NODE_TAGS for n in tree.iterfind(f".//bpmn:subProcess/bpmn:{tag}", NS)
-    ]
     flows = {f.get("id") for f in tree.iterfind(".//bpmn:sequenceFlow", NS)}
     edges = {e.get("bpmnElement") for e in tree.iterfind(".//bpmndi:BPMNEdge", NS)}
     bounds = shape_bounds(tree)
@@ -220,8 +215,8 @@ def test_diagram_draws_every_node_and_flow_inside_its_lane():
     node_ids = {n.get("id") for n in nodes}
     participants = {p.get("id") for p in tree.iterfind(".//bpmn:participant", NS)}
 
-    assert len(nodes) == 22
-    assert set(bounds) == node_ids | {n.get("id") for n in inner} | set(lanes) | participants
+    assert len(nodes) == 21
+    assert set(bounds) == node_ids | set(lanes) | participants
     assert edges == flows
     for lane_id, lane in lanes.items():
         left, top, right, bottom = bounds[lane_id]
@@ -236,10 +231,6 @@ def test_diagram_draws_every_node_and_flow_inside_its_lane():
     }
     lane_refs = {ref.text for ref in tree.iterfind(".//bpmn:flowNodeRef", NS)}
     assert lane_refs == node_ids
-    left, top, right, bottom = bounds["SubProcess_Withdrawal"]
-    for node in inner:
-        x1, y1, x2, y2 = bounds[node.get("id")]
-        assert left <= x1 and x2 <= right and top <= y1 and y2 <= bottom, node.get("id")
 
 
 def load_form(name: str) -> dict:
@@ -370,17 +361,3 @@ def test_stop_processing_notifies_and_ends_stopped(workflow, engine):
     assert workflow.is_completed()
     assert reached_end(workflow) == ["EndEvent_Stopped"]
     assert engine.service_calls[-1] == ("notify/applicant", {"template": "stopped"})
-
-
-def test_withdrawal_message_runs_the_event_subprocess(workflow, engine):
-    from SpiffWorkflow.bpmn.util.event import BpmnEvent
-    from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-
-    complete(workflow, RECEPTION, {"decision": "accept"})
-    workflow.catch(BpmnEvent(MessageEventDefinition("withdrawal_requested"), {}))
-    workflow.do_engine_steps()
-
-    assert "EndEvent_Withdrawn" in reached_end(workflow)
-    assert engine.service_calls[-1] == ("notify/applicant", {"template": "withdrawn"})
-    end = workflow.get_next_task(spec_name="EndEvent_Withdrawn")
-    assert dossier_status(end) == "withdrawn"

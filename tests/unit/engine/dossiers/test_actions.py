@@ -420,3 +420,33 @@ def test_admin_moves_a_dossier_to_a_named_step_with_the_reason(demo, session_fac
         "Tiếp nhận nhầm thủ tục, kiểm tra lại.",
     )
     assert event.actor_name == "Hoàng Văn Em"
+
+
+def test_a_withdrawal_leaves_other_dossiers_of_the_version_untouched(demo, session_factory):
+    from engine.workflow.models import Timer
+
+    withdrawn_id, code = received(demo, session_factory)
+    act(session_factory, withdraw_dossier, demo.actor("congdan"), code, reason="Không cần nữa.")
+    with session_factory() as session:
+        assert session.get(Timer, withdrawn_id) is None
+
+    dossier_id, _ = received(demo, session_factory)
+    complete(
+        session_factory,
+        demo.actor("thuly"),
+        open_task(session_factory, dossier_id, "processing").id,
+        APPROVE,
+    )
+    complete(
+        session_factory,
+        demo.actor("lanhdao"),
+        open_task(session_factory, dossier_id, "leader").id,
+        {"approval_decision": "approve"},
+    )
+    complete(
+        session_factory,
+        demo.actor("motcua"),
+        open_task(session_factory, dossier_id, "reception").id,
+        {"return_channel": "counter", "returned_to": "Nguyễn Văn An"},
+    )
+    assert load(session_factory, dossier_id).national_status == 10
