@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__)
 
-from webapp.portal import views  # noqa: E402, F401
+from webapp.portal import views, withdrawal  # noqa: E402, F401

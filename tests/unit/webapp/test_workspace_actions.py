@@ -121,3 +121,22 @@ def test_officer_of_another_agency_gets_404_on_every_action(app, demo, session_f
         response = stranger.client.post(path, data={**data, "csrf_token": token})
         assert response.status_code == 404, path
     assert status(session_factory, dossier_id) == "processing"
+
+
+def test_applicant_withdraws_from_the_portal(app, demo, session_factory):
+    dossier_id, code, _task_id = processing_dossier(demo, session_factory)
+    citizen = signed_in(app, "congdan")
+    page = citizen.client.get(f"/ho-so/{code}").get_data(as_text=True)
+    assert "Rút hồ sơ" in page
+
+    response = citizen.submit(
+        f"/ho-so/{code}/rut-ho-so",
+        {"reason": "Đăng ký ở nơi khác."},
+        page=f"/ho-so/{code}",
+        follow_redirects=True,
+    )
+
+    assert "Công dân rút hồ sơ" in response.get_data(as_text=True)
+    assert status(session_factory, dossier_id) == "withdrawn"
+    again = citizen.client.get(f"/ho-so/{code}").get_data(as_text=True)
+    assert "Lý do rút hồ sơ" not in again
