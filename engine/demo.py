@@ -21,6 +21,8 @@ from engine.users.passwords import hash_password
 PROCESSES_DIR = Path(__file__).resolve().parent.parent / "processes"
 DEMO_PASSWORD = "motcua2026"
 WARD_CODE = "000.00.20.H25"
+#: a second ward, the partner agency of the liên thông demo
+PARTNER_WARD_CODE = "000.00.25.H25"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class DemoAccount:
     id_number: str | None = None
     phone: str | None = None
     email: str | None = None
+    agency_code: str = WARD_CODE
 
 
 DEMO_ACCOUNTS = [
@@ -47,6 +50,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("thuly", "Lê Văn Cường", "officer", ("processing",)),
     DemoAccount("lanhdao", "Phạm Thị Dung", "officer", ("leader", "agency_leader")),
     DemoAccount("quantri", "Hoàng Văn Em", "officer", ("admin",)),
+    DemoAccount("thuly2", "Vũ Thị Giang", "officer", ("processing",)),
+    DemoAccount("thulycn", "Đỗ Văn Hải", "officer", ("processing",), agency_code=PARTNER_WARD_CODE),
 ]
 
 
@@ -54,8 +59,10 @@ def load_demo_data(session: Session) -> list[DemoAccount]:
     """Idempotent: running `motcua init` twice changes nothing the second time."""
     province = _agency(session, "000.00.00.H25", "UBND tỉnh Bình Dương", "province", None)
     ward = _agency(session, WARD_CODE, "UBND phường Phú Cường", "commune", province)
+    partner = _agency(session, PARTNER_WARD_CODE, "UBND phường Chánh Nghĩa", "commune", province)
+    agencies = {ward.code: ward, partner.code: partner}
     for account in DEMO_ACCOUNTS:
-        _user(session, account, ward)
+        _user(session, account, agencies[account.agency_code])
     for package_dir in sorted(PROCESSES_DIR.iterdir()):
         if (package_dir / "procedure.json").exists():
             publish_package(session, SYSTEM, load_package_dir(package_dir), agency_code=WARD_CODE)

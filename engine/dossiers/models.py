@@ -65,9 +65,29 @@ class Dossier(Base):
     procedure_version: Mapped[ProcedureVersion] = relationship()
     agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])
     receiving_agency: Mapped[Agency] = relationship(foreign_keys=[receiving_agency_id])
+    #: other agencies that held the dossier or gave an opinion on it (liên thông, phối hợp)
+    agency_links: Mapped[list[DossierAgency]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Dossier {self.code} {self.status}>"
+
+
+class DossierAgency(Base):
+    """An agency other than the receiving one that took part: it keeps read access for good."""
+
+    __tablename__ = "dossier_agencies"
+    __table_args__ = (UniqueConstraint("dossier_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    #: transfer (liên thông: the agency held the dossier) / coordination (gave an opinion)
+    part: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="agency_links")
 
 
 class DossierEvent(Base):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.dossiers.models import Dossier, DossierEvent
+from engine.dossiers.models import Dossier, DossierAgency, DossierEvent
 from engine.dossiers.statuses import status_label
 from engine.errors import NotFound
 from engine.users.actor import Actor
@@ -26,7 +26,9 @@ def may_see(actor: Actor, dossier: Dossier) -> bool:
     if actor.user_id is not None and dossier.applicant_user_id == actor.user_id:
         return True
     if actor.is_officer:
-        return bool({dossier.agency_id, dossier.receiving_agency_id} & actor.agency_ids)
+        involved = {dossier.agency_id, dossier.receiving_agency_id}
+        involved.update(link.agency_id for link in dossier.agency_links)
+        return bool(involved & actor.agency_ids)
     return False
 
 
@@ -47,7 +49,17 @@ def list_agency_dossiers(session: Session, actor: Actor, limit: int = 50) -> lis
     return list(
         session.scalars(
             select(Dossier)
-            .where(or_(Dossier.agency_id.in_(agencies), Dossier.receiving_agency_id.in_(agencies)))
+            .where(
+                or_(
+                    Dossier.agency_id.in_(agencies),
+                    Dossier.receiving_agency_id.in_(agencies),
+                    Dossier.id.in_(
+                        select(DossierAgency.dossier_id).where(
+                            DossierAgency.agency_id.in_(agencies)
+                        )
+                    ),
+                )
+            )
             .order_by(Dossier.created_at.desc())
             .limit(limit)
         )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import dossier_deadline, parse_target_duration
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
+from engine.dossiers.interagency import settle_agencies, task_agency_id
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
@@ -41,6 +42,8 @@ class StepRecord:
     action: str
     task_title: str | None = None
     note: str | None = None
+    #: the status an engine action ends the dossier in (withdrawal), instead of the BPMN's
+    status: str | None = None
 
 
 def lock_dossier(session: Session, dossier_id: int) -> Dossier:
@@ -82,9 +85,10 @@ def run_step(
     action(workflow)
     workflow.do_engine_steps()
 
+    settle_agencies(session, dossier, workflow)
     calendar = calendar_from_session(session, dossier.agency_id)
     old_status = dossier.status
-    new_status = _derive_status(session, dossier, workflow)
+    new_status = record.status or _derive_status(session, dossier, workflow)
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
     _sync_tasks(session, dossier, workflow, calendar, now)
@@ -173,7 +177,7 @@ def _sync_tasks(
                 bpmn_id=task.task_spec.bpmn_id,
                 title=runtime.task_title(task),
                 role=lane,
-                agency_id=None if lane == APPLICANT_LANE else dossier.agency_id,
+                agency_id=task_agency_id(session, dossier, task),
                 form_name=properties.get("formJsonSchemaFilename"),
                 due_at=_task_due_at(properties, dossier, calendar, now),
             )

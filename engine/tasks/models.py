@@ -25,8 +25,8 @@ class Task(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
-    #: SpiffWorkflow's task UUID
-    spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    #: SpiffWorkflow's task UUID; a task reset to (returned, undone) is offered again in a new row
+    spiff_task_id: Mapped[str] = mapped_column(String(36), index=True)
     #: the BPMN element id
     bpmn_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(255))

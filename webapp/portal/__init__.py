@@ -12,4 +12,5 @@ from webapp.portal import (  # noqa: E402, F401
     notifications,
     receipt_pdf,
     submission,
+    withdrawal,
 )

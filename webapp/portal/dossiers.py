@@ -15,9 +15,7 @@ from engine.dossiers.attachments import (
 from engine.dossiers.drafts import delete_draft, list_drafts
 from engine.dossiers.messages import (
     list_messages,
-    request_withdrawal,
     send_message,
-    withdrawal_requested,
 )
 from engine.dossiers.public_lookup import appointment
 from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_events
@@ -84,7 +82,6 @@ def dossier(code: str):
         messages=list_messages(db.session, actor, code),
         rating=find_rating(db.session, dossier.id),
         rating_levels=RATING_LEVELS,
-        withdrawal_requested=withdrawal_requested(db.session, dossier),
         dossier_final=get_status(dossier.status).final,
     )
 
@@ -110,15 +107,6 @@ def post_message(code: str):
         send_message(db.session, actor, code, request.form.get("body", ""), stored_file_id=file_id)
     flash("Đã gửi tin nhắn.", "success")
     return redirect(url_for(".dossier", code=code, _anchor="tin-nhan"))
-
-
-@bp.post("/ho-so/<code>/rut-ho-so")
-@login_required
-def withdraw(code: str):
-    with transaction(db.session):
-        request_withdrawal(db.session, current_actor(), code, request.form.get("reason", ""))
-    flash("Đã gửi yêu cầu rút hồ sơ. Cơ quan giải quyết sẽ xem xét và phản hồi.", "success")
-    return redirect(url_for(".dossier", code=code))
 
 
 @bp.post("/ho-so/<code>/danh-gia")

@@ -7,4 +7,12 @@ from webapp.auth import require_kind
 bp = Blueprint("workspace", __name__, url_prefix="/can-bo")
 bp.before_request(lambda: require_kind("officer"))
 
-from webapp.workspace import counter, documents, dossiers, files, messages, views  # noqa: E402, F401
+from webapp.workspace import (  # noqa: E402, F401
+    actions,
+    counter,
+    documents,
+    dossiers,
+    files,
+    messages,
+    views,
+)

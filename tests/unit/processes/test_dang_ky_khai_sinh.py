@@ -54,7 +54,11 @@ def engine() -> RecordingScriptEngine:
 def workflow(engine: RecordingScriptEngine) -> BpmnWorkflow:
     parser = SpiffBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_file(str(PACKAGE / "process.bpmn"))
-    started = BpmnWorkflow(parser.get_spec(PROCESS_ID), script_engine=engine)
+    started = BpmnWorkflow(
+        parser.get_spec(PROCESS_ID),
+        parser.get_subprocess_specs(PROCESS_ID),
+        script_engine=engine,
+    )
     started.do_engine_steps()
     return started
 
@@ -90,7 +94,13 @@ PROCESSING = ("Task_Processing", "processing", "processing")
 PROCESSING_SUPPLEMENT = ("Task_ProcessingSupplement", "applicant", "supplement_requested")
 APPROVAL = ("Task_Approval", "leader", "awaiting_approval")
 RETURN = ("Task_ReturnResult", "reception", "result_ready")
-END_EVENTS = {"EndEvent_Refused", "EndEvent_Returned", "EndEvent_ReminderSent"}
+PARTNER = ("Task_PartnerProcessing", "processing", "transferred")
+END_EVENTS = {
+    "EndEvent_Refused",
+    "EndEvent_Returned",
+    "EndEvent_ReminderSent",
+    "EndEvent_Stopped",
+}
 RECEIVED_NOTICE = ("notify/applicant", {"template": "received"})
 OVERDUE_NOTICE = ("notify/leader", {"template": "processing_overdue"})
 
@@ -195,7 +205,8 @@ def shape_bounds(tree) -> dict[str, tuple[float, float, float, float]]:
 
 def test_diagram_draws_every_node_and_flow_inside_its_lane():
     tree = bpmn_tree()
-    nodes = [n for tag in FLOW_NODE_TAGS for n in tree.iterfind(f".//bpmn:{tag}", NS)]
+    process = tree.find("bpmn:process", NS)
+    nodes = [n for tag in FLOW_NODE_TAGS for n in process.iterfind(f"bpmn:{tag}", NS)]
     flows = {f.get("id") for f in tree.iterfind(".//bpmn:sequenceFlow", NS)}
     edges = {e.get("bpmnElement") for e in tree.iterfind(".//bpmndi:BPMNEdge", NS)}
     bounds = shape_bounds(tree)
@@ -204,7 +215,7 @@ def test_diagram_draws_every_node_and_flow_inside_its_lane():
     node_ids = {n.get("id") for n in nodes}
     participants = {p.get("id") for p in tree.iterfind(".//bpmn:participant", NS)}
 
-    assert len(nodes) == 16
+    assert len(nodes) == 21
     assert set(bounds) == node_ids | set(lanes) | participants
     assert edges == flows
     for lane_id, lane in lanes.items():
@@ -301,3 +312,52 @@ def test_procedure_record_points_at_the_applicant_form():
     assert len(codes) == len(set(codes))
     required = {doc["code"] for doc in procedure["documents"] if doc["required"]}
     assert {"to_khai", "giay_chung_sinh", "giay_to_tuy_than"} <= required
+
+
+def test_transfer_goes_to_the_partner_agency_and_comes_back_to_processing(workflow, engine):
+    complete(workflow, RECEPTION, {"decision": "accept"})
+    complete(
+        workflow,
+        PROCESSING,
+        {"verification_note": "x", "proposal": "transfer", "target_agency_code": "000.00.25.H25"},
+    )
+    task = ready_task(workflow)
+    assert task.task_spec.extensions["properties"]["agencyCodeVariable"] == "target_agency_code"
+    assert task.data["target_agency_code"] == "000.00.25.H25"
+    assert engine.service_calls[-1] == ("notify/applicant", {"template": "transferred"})
+    complete(workflow, PARTNER, {"partner_result": "Đã xác minh"})
+    complete(workflow, PROCESSING, {"verification_note": "Đủ", "proposal": "propose_approve"})
+    complete(workflow, APPROVAL, {"approval_decision": "approve"})
+    complete(workflow, RETURN, {"return_channel": "counter", "returned_to": "An"})
+    assert reached_end(workflow) == ["EndEvent_Returned"]
+
+
+def test_coordinating_agencies_answer_in_parallel_then_processing_decides(workflow, engine):
+    complete(workflow, RECEPTION, {"decision": "accept"})
+    complete(
+        workflow,
+        PROCESSING,
+        {"verification_note": "x", "proposal": "consult", "coordinating_agency_codes": ["A", "B"]},
+    )
+    opinions = workflow.get_tasks(state=TaskState.READY, manual=True)
+    assert sorted(t.data["coordinating_agency_code"] for t in opinions) == ["A", "B"]
+    assert {t.task_spec.bpmn_id for t in opinions} == {"Task_Coordination"}
+    for task in opinions:
+        task.data["coordination_opinion"] = f"Ý kiến {task.data['coordinating_agency_code']}"
+        task.run()
+        workflow.do_engine_steps()
+    task = ready_task(workflow)
+    assert task.task_spec.bpmn_id == "Task_Processing"
+    assert task.data["coordination_opinions"] == ["Ý kiến A", "Ý kiến B"]
+
+
+def test_stop_processing_notifies_and_ends_stopped(workflow, engine):
+    complete(workflow, RECEPTION, {"decision": "accept"})
+    complete(
+        workflow,
+        PROCESSING,
+        {"verification_note": "x", "proposal": "stop_processing", "stop_reason": "Trùng"},
+    )
+    assert workflow.is_completed()
+    assert reached_end(workflow) == ["EndEvent_Stopped"]
+    assert engine.service_calls[-1] == ("notify/applicant", {"template": "stopped"})

@@ -123,17 +123,6 @@ def test_supplement_request_is_answered_with_uploads_and_the_dossier_moves_on(
     assert open_task(session_factory, dossier_id).role == "reception"
 
 
-def test_withdrawal_request_is_recorded_once(citizen, code, session_factory):
-    path = f"/ho-so/{code}/rut-ho-so"
-    response = citizen.submit(path, {"reason": "Nộp nhầm thủ tục"}, page=f"/ho-so/{code}")
-    assert response.status_code == 302
-    page = citizen.client.get(f"/ho-so/{code}").get_data(as_text=True)
-    assert "Bạn đã gửi yêu cầu rút hồ sơ" in page
-    assert "Yêu cầu rút hồ sơ. Lý do: Nộp nhầm thủ tục" in page
-    again = citizen.submit(path, {"reason": "lần hai"}, page=f"/ho-so/{code}")
-    assert again.status_code == 409
-
-
 def test_rating_after_the_result_once_per_dossier(citizen, code, demo, session_factory):
     rate = f"/ho-so/{code}/danh-gia"
     early = citizen.submit(rate, {"level": "5"}, page=f"/ho-so/{code}")
