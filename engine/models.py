@@ -5,6 +5,7 @@ def import_all_models() -> None:
     import engine.agencies.models
     import engine.calendar.models
     import engine.dossiers.models
+    import engine.dossiers.search
     import engine.outbox.models
     import engine.procedures.models
     import engine.tasks.models

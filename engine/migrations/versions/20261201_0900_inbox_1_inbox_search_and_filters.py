@@ -1,0 +1,76 @@
+"""inbox: dossier search key and an index per inbox filter
+
+Revision ID: inbox_1
+Revises: 0001
+Create Date: 2026-12-01 09:00:00
+
+The inbox starts from the open tasks of the officer's scope (ix_tasks_inbox, ix_tasks_assignee)
+and joins each task's dossier by primary key; the indexes below serve a filter when it is more
+selective than the scope (a leader's whole unit, a name search, the month's returned dossiers).
+
+Search: `dossiers.search_text` holds the folded code, applicant name and ID number. On
+PostgreSQL a GIN trigram index (pg_trgm, `gin_trgm_ops`) answers `search_text LIKE '%term%'`,
+which covers a name typed from its start or its middle, a code fragment and an ID number alike;
+a B-tree could only answer prefixes of the whole line. SQLite cannot index a contains-search,
+so it gets no index there: it scans, which is fine at the size an embedded database serves.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "inbox_1"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+PLAIN_INDEXES = [
+    ("ix_dossiers_status", "dossiers", ["status"]),
+    ("ix_dossiers_channel", "dossiers", ["channel"]),
+    ("ix_dossiers_received_at", "dossiers", ["received_at"]),
+    ("ix_dossiers_due_at", "dossiers", ["due_at"]),
+    ("ix_dossiers_agency_returned", "dossiers", ["agency_id", "returned_at"]),
+    ("ix_procedures_field", "procedures", ["field"]),
+    ("ix_tasks_completed_by", "tasks", ["completed_by_id", "state"]),
+]
+
+
+def upgrade():
+    op.add_column(
+        "dossiers", sa.Column("search_text", sa.Text(), nullable=False, server_default="")
+    )
+    _fill_search_text()
+    for name, table, columns in PLAIN_INDEXES:
+        op.create_index(name, table, columns)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            "ix_dossiers_search_text",
+            "dossiers",
+            ["search_text"],
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        )
+
+
+def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_dossiers_search_text", table_name="dossiers")
+    for name, table, _columns in reversed(PLAIN_INDEXES):
+        op.drop_index(name, table_name=table)
+    with op.batch_alter_table("dossiers") as batch:
+        batch.drop_column("search_text")
+
+
+def _fill_search_text():
+    from engine.dossiers.search import search_key
+
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.text("SELECT id, code, applicant_name, applicant_id_number FROM dossiers")
+    ).all()
+    for row in rows:
+        key = search_key(" ".join(str(value or "") for value in row[1:]))
+        connection.execute(
+            sa.text("UPDATE dossiers SET search_text = :key WHERE id = :id"),
+            {"key": key, "id": row[0]},
+        )
