@@ -25,9 +25,8 @@ def may_assign(actor: Actor, task: Task) -> bool:
     )
 
 
-def list_assignable_officers(session: Session, actor: Actor, task_id: int) -> list[User]:
+def list_assignable_officers(session: Session, task: Task) -> list[User]:
     """The active officers who hold the task's role in its agency, by name."""
-    task = _task_in_unit(session, actor, task_id)
     return list(
         session.scalars(
             select(User)
@@ -45,7 +44,7 @@ def list_assignable_officers(session: Session, actor: Actor, task_id: int) -> li
 
 def assign_task(session: Session, actor: Actor, task_id: int, officer_id: int) -> Task:
     """Give an open task to a named officer of the unit; the history records who did it."""
-    task = _task_in_unit(session, actor, task_id)
+    task = get_unit_task(session, actor, task_id)
     dossier = lock_dossier(session, task.dossier_id)
     session.refresh(task)
     if task.state != OPEN:
@@ -68,7 +67,8 @@ def assign_task(session: Session, actor: Actor, task_id: int, officer_id: int) -
     return task
 
 
-def _task_in_unit(session: Session, actor: Actor, task_id: int) -> Task:
+def get_unit_task(session: Session, actor: Actor, task_id: int) -> Task:
+    """A task of a unit the actor leads; NotFound outside the actor's agencies."""
     task = session.get(Task, task_id)
     if task is None or task.agency_id is None or task.agency_id not in actor.agency_ids:
         raise NotFound("Không tìm thấy công việc.")
