@@ -21,6 +21,7 @@ from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
 from engine.outbox.models import OutboxMessage
+from engine.tasks.due_state import refresh_task_due_times
 from engine.tasks.models import CANCELLED, OPEN, Task
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
@@ -85,6 +86,7 @@ def run_step(
     new_status = _derive_status(session, dossier, workflow)
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
+    refresh_task_due_times(session, dossier)
     _sync_timer(session, dossier, workflow)
     _enqueue_service_calls(session, dossier, workflow)
 

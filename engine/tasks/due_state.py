@@ -2,7 +2,9 @@
 
 The time left is the dossier's, because the legal clock is the dossier's: its due time moves on
 when a supplement pauses it, and while `paused_at` is set the waiting does not count at all.
-The SQL filters in engine/tasks/queries.py and the row labels here share the same boundaries.
+The SQL filters in engine/tasks/queries.py and the row labels here share the same boundaries;
+open tasks carry a copy of the running due time (`refresh_task_due_times`) so the inbox can
+sort and filter them on the task indexes alone.
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
 from engine.calendar.working_days import WorkingCalendar
 from engine.dossiers.models import Dossier
+from engine.tasks.models import OPEN, Task
 
 
 class Urgency(StrEnum):
@@ -88,3 +94,23 @@ def end_of_local_day(calendar: WorkingCalendar, now: datetime) -> datetime:
     """Midnight after `now`, local time: "due today" means due before it."""
     local = now.astimezone(calendar.timezone)
     return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
+
+
+def running_due_at(dossier: Dossier) -> datetime | None:
+    """The due time an open task sorts and filters by: none while the clock stands still."""
+    return None if dossier.paused_at is not None else dossier.due_at
+
+
+def refresh_task_due_times(session: Session, dossier: Dossier) -> None:
+    """Copy the dossier's running due time onto its open tasks, after every step.
+
+    The inbox sorts and filters open tasks by `Task.due_at` through the task indexes alone,
+    so it must follow the dossier's clock: set at reception, moved on after a supplement,
+    NULL while paused.
+    """
+    session.execute(
+        update(Task)
+        .where(Task.dossier_id == dossier.id, Task.state == OPEN)
+        .values(due_at=running_due_at(dossier))
+        .execution_options(synchronize_session="fetch")
+    )

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, contains_eager
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.util import find_tables
 
 from engine.calendar.working_days import WorkingCalendar
 from engine.dossiers.models import Dossier
@@ -124,7 +125,7 @@ def list_inbox_rows(
             select(Dossier, Procedure)
             .join(Dossier.procedure)
             .where(*returned_conditions(actor, inbox_filter, calendar))
-            .where(*dossier_conditions(inbox_filter, now, calendar, with_urgency=False))
+            .where(*dossier_conditions(inbox_filter, now, calendar, urgency_on=None))
             .order_by(Dossier.returned_at.desc(), Dossier.id.desc())
         )
         rows = session.execute(_paged(statement, inbox_filter)).all()
@@ -136,7 +137,11 @@ def list_inbox_rows(
         .outerjoin(assignee, assignee.id == Task.assignee_id)
         .options(contains_eager(Task.dossier))
         .where(*tab_conditions(actor, inbox_filter.tab, inbox_filter, now))
-        .where(*dossier_conditions(inbox_filter, now, calendar))
+        .where(
+            *dossier_conditions(
+                inbox_filter, now, calendar, urgency_on=_urgency_on(inbox_filter.tab)
+            )
+        )
         .order_by(*_ordering(inbox_filter))
     )
     rows = session.execute(_paged(statement, inbox_filter)).all()
@@ -160,19 +165,40 @@ def count_inbox_tabs(
                 select(func.count(Dossier.id))
                 .join(Dossier.procedure)
                 .where(*returned_conditions(actor, inbox_filter, calendar))
-                .where(*dossier_conditions(inbox_filter, now, calendar, with_urgency=False))
+                .where(*dossier_conditions(inbox_filter, now, calendar, urgency_on=None))
             )
         else:
-            query = (
-                select(func.count(Task.id))
-                .join(Task.dossier)
-                .join(Dossier.procedure)
-                .where(*tab_conditions(actor, tab, inbox_filter, now))
-                .where(*dossier_conditions(inbox_filter, now, calendar))
-            )
+            conditions = [
+                *tab_conditions(actor, tab, inbox_filter, now),
+                *dossier_conditions(inbox_filter, now, calendar, urgency_on=_urgency_on(tab)),
+            ]
+            query = _task_count(conditions)
         counts.append(query.scalar_subquery().label(tab))
     row = session.execute(select(*counts)).one()
     return dict(zip(tabs, row, strict=True))
+
+
+def _task_count(conditions: list[ColumnElement[bool]]):
+    """Count tasks, joining dossier and procedure only when a condition needs them.
+
+    Without filters a tab count is then an index-only count of the task table.
+    """
+    named = {
+        table.name
+        for condition in conditions
+        for table in find_tables(condition, check_columns=True)
+    }
+    query = select(func.count(Task.id)).select_from(Task)
+    if named & {"dossiers", "procedures"}:
+        query = query.join(Task.dossier)
+    if "procedures" in named:
+        query = query.join(Dossier.procedure)
+    return query.where(*conditions)
+
+
+def _urgency_on(tab: str) -> str:
+    """Open tasks carry the running due time; a completed task's row reads its dossier's."""
+    return "dossiers" if tab == "handed_on" else "tasks"
 
 
 def leader_agency_ids(actor: Actor) -> frozenset[int]:
@@ -208,7 +234,7 @@ def tab_conditions(
     if tab == "unclaimed":
         return [*conditions, free]
     if tab == "overdue":
-        return [*conditions, or_(free, mine), Dossier.paused_at.is_(None), Dossier.due_at < now]
+        return [*conditions, or_(free, mine), Task.due_at < now]
     return [*conditions, or_(free, mine)]
 
 
@@ -255,7 +281,7 @@ def dossier_conditions(
     now: datetime,
     calendar: WorkingCalendar,
     *,
-    with_urgency: bool = True,
+    urgency_on: str | None = "tasks",
 ) -> list[ColumnElement[bool]]:
     """The filters on the dossier and its procedure, each served by an index."""
     conditions: list[ColumnElement[bool]] = []
@@ -276,30 +302,41 @@ def dossier_conditions(
     if key := search_key(inbox_filter.search):
         escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(Dossier.search_text.like(f"%{escaped}%", escape="\\"))
-    if with_urgency and inbox_filter.urgency:
-        conditions.append(urgency_condition(inbox_filter.urgency, now, calendar))
+    if urgency_on and inbox_filter.urgency:
+        conditions.append(
+            urgency_condition(inbox_filter.urgency, now, calendar, on_tasks=urgency_on == "tasks")
+        )
     return conditions
 
 
-def urgency_condition(urgency: str, now: datetime, calendar: WorkingCalendar):
-    running = Dossier.paused_at.is_(None)
+def urgency_condition(
+    urgency: str, now: datetime, calendar: WorkingCalendar, *, on_tasks: bool = True
+) -> ColumnElement[bool]:
+    """The SQL side of `time_left`'s colours.
+
+    Open tasks carry their dossier's running due time (NULL while the clock is paused or not
+    started, engine/tasks/due_state.py), so on them the test needs no join and can use the
+    inbox indexes; completed tasks and returned dossiers are judged on the dossier itself.
+    """
+    if on_tasks:
+        due, running = Task.due_at, true()
+    else:
+        due, running = Dossier.due_at, Dossier.paused_at.is_(None)
     soon = one_working_day_later(calendar, now)
     return {
-        Urgency.OVERDUE: and_(running, Dossier.due_at < now),
-        Urgency.DUE_SOON: and_(running, Dossier.due_at >= now, Dossier.due_at <= soon),
-        Urgency.ON_TRACK: and_(running, Dossier.due_at > soon),
+        Urgency.OVERDUE: and_(running, due < now),
+        Urgency.DUE_SOON: and_(running, due >= now, due <= soon),
+        Urgency.ON_TRACK: and_(running, due > soon),
         Urgency.PAUSED: Dossier.paused_at.is_not(None),
-        Urgency.NOT_STARTED: and_(running, Dossier.due_at.is_(None)),
-        "today": and_(
-            running, Dossier.due_at >= now, Dossier.due_at < end_of_local_day(calendar, now)
-        ),
+        Urgency.NOT_STARTED: Dossier.due_at.is_(None),
+        "today": and_(running, due >= now, due < end_of_local_day(calendar, now)),
     }.get(urgency, true())
 
 
 def _ordering(inbox_filter: InboxFilter) -> list:
     if inbox_filter.sort == "received":
         return [Dossier.received_at.is_(None), Dossier.received_at.desc(), Task.id.desc()]
-    return [Dossier.due_at.is_(None), Dossier.due_at, Task.id]
+    return [Task.due_at.asc().nulls_last(), Task.id]
 
 
 def _paged(statement, inbox_filter: InboxFilter):

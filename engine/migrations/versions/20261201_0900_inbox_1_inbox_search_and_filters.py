@@ -4,9 +4,11 @@ Revision ID: inbox_1
 Revises: 0001
 Create Date: 2026-12-01 09:00:00
 
-The inbox starts from the open tasks of the officer's scope (ix_tasks_inbox, ix_tasks_assignee)
-and joins each task's dossier by primary key; the indexes below serve a filter when it is more
-selective than the scope (a leader's whole unit, a name search, the month's returned dossiers).
+The inbox starts from the open tasks of the officer's scope (ix_tasks_inbox, ix_tasks_assignee:
+equality on state, agency and role, then `due_at` in index order, so the first page stops after
+50 rows) and joins each task's dossier by primary key; the indexes below serve a filter when
+it is more selective than the scope (a leader's whole unit, a name search, the month's returned
+dossiers).
 
 Search: `dossiers.search_text` holds the folded code, applicant name and ID number. On
 PostgreSQL a GIN trigram index (pg_trgm, `gin_trgm_ops`) answers `search_text LIKE '%term%'`,
@@ -39,6 +41,12 @@ def upgrade():
         "dossiers", sa.Column("search_text", sa.Text(), nullable=False, server_default="")
     )
     _fill_search_text()
+    # open tasks carry their dossier's running due time (engine/tasks/due_state.py)
+    op.execute(
+        "UPDATE tasks SET due_at = (SELECT CASE WHEN dossiers.paused_at IS NULL "
+        "THEN dossiers.due_at END FROM dossiers WHERE dossiers.id = tasks.dossier_id) "
+        "WHERE state = 'open'"
+    )
     for name, table, columns in PLAIN_INDEXES:
         op.create_index(name, table, columns)
     if op.get_bind().dialect.name == "postgresql":

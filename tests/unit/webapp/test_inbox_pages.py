@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from engine.db import transaction
 from engine.dossiers.models import Dossier
+from engine.tasks.due_state import refresh_task_due_times
 from engine.timestamps import LOCAL_TZ, utcnow
 from tests.conftest import Browser
 from tests.factories import birth_application, complete, open_task, submit
@@ -85,6 +86,8 @@ def test_rows_are_coloured_by_the_time_left(app, demo, session_factory):
     with session_factory() as session, transaction(session):
         session.get(Dossier, late).due_at = utcnow() - timedelta(days=3)
         session.get(Dossier, paused).paused_at = utcnow()
+        for dossier_id in (late, paused):
+            refresh_task_due_times(session, session.get(Dossier, dossier_id))
     inbox = page(signed_in(app, "thuly"), "/can-bo/")
     assert re.search(r'urgency-overdue">Quá hạn \d+,\d ngày làm việc', inbox)
     assert 'urgency-paused">Tạm dừng' in inbox
@@ -158,6 +161,7 @@ def test_every_dashboard_figure_opens_a_list_of_that_many_rows(app, demo, sessio
             dossier = session.get(Dossier, ids[name])
             for attribute, value in values.items():
                 setattr(dossier, attribute, value)
+            refresh_task_due_times(session, dossier)
     task_id = open_task(session_factory, ids["Quá Hạn Một"], role="processing").id
     processing = signed_in(app, "thuly")
     processing.submit(f"/can-bo/cong-viec/{task_id}/nhan", {}, page="/can-bo/")

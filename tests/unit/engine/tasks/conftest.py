@@ -12,6 +12,7 @@ from engine.agencies.models import Agency
 from engine.calendar.working_days import WorkingCalendar
 from engine.db import transaction
 from engine.dossiers.models import Dossier
+from engine.tasks.due_state import refresh_task_due_times
 from engine.tasks.queries import InboxFilter, count_inbox_tabs, list_inbox_rows
 from engine.users.actor import Actor, load_actor
 from engine.users.models import RoleAssignment, User
@@ -53,6 +54,7 @@ class InboxWorld:
             dossier = session.get(Dossier, dossier_id)
             dossier.due_at = due_at
             dossier.paused_at = paused_at
+            refresh_task_due_times(session, dossier)
 
     def officer(self, username: str, name: str, roles: dict[str, int]) -> Actor:
         with self.session_factory() as session, transaction(session):

@@ -61,3 +61,47 @@ def test_a_paused_clock_shows_paused_whatever_the_due_time():
 
 def test_end_of_day_is_local_midnight():
     assert end_of_local_day(CALENDAR, local(2026, 12, 2, 23, 59)) == local(2026, 12, 3, 0, 0)
+
+
+def test_open_tasks_follow_the_dossier_clock_through_reception_and_a_supplement(
+    demo, session_factory, monkeypatch
+):
+    from datetime import timedelta
+
+    import engine.dossiers.step as step
+    from engine.dossiers.models import Dossier
+    from tests.factories import complete, open_task, submit
+
+    citizen, processing = demo.actor("congdan"), demo.actor("thuly")
+    dossier_id, _ = submit(session_factory, citizen)
+    assert open_task(session_factory, dossier_id).due_at is None
+    reception_task = open_task(session_factory, dossier_id)
+    complete(session_factory, demo.actor("motcua"), reception_task.id, {"decision": "accept"})
+    with session_factory() as session:
+        received_due = session.get(Dossier, dossier_id).due_at
+    assert open_task(session_factory, dossier_id, "processing").due_at == received_due
+
+    complete(
+        session_factory,
+        processing,
+        open_task(session_factory, dossier_id, "processing").id,
+        {
+            "verification_note": "Thiếu giấy chứng sinh bản chính.",
+            "proposal": "request_supplement",
+            "processing_missing_documents": "Giấy chứng sinh (bản chính).",
+        },
+    )
+    assert open_task(session_factory, dossier_id, "applicant").due_at is None
+
+    later = step.utcnow() + timedelta(days=10)
+    monkeypatch.setattr(step, "utcnow", lambda: later)
+    complete(
+        session_factory,
+        citizen,
+        open_task(session_factory, dossier_id, "applicant").id,
+        {"processing_supplement_note": "Đã nộp bản chính giấy chứng sinh."},
+    )
+    with session_factory() as session:
+        moved_due = session.get(Dossier, dossier_id).due_at
+    assert moved_due > received_due
+    assert open_task(session_factory, dossier_id, "processing").due_at == moved_due
