@@ -12,7 +12,7 @@ from sqlalchemy.sql.util import find_tables
 
 from engine.calendar.working_days import WorkingCalendar
 from engine.dossiers.models import Dossier
-from engine.dossiers.search import search_key
+from engine.dossiers.search import search_condition, search_key
 from engine.dossiers.statuses import all_statuses
 from engine.errors import NotFound
 from engine.procedures.models import Procedure
@@ -156,30 +156,48 @@ def count_inbox_tabs(
     now: datetime,
     calendar: WorkingCalendar,
 ) -> dict[str, int]:
-    """How many rows each tab holds under the same filters, in one statement."""
-    tabs = OFFICER_TABS + (LEADER_TABS if leader_agency_ids(actor) else ())
-    counts = []
-    for tab in tabs:
-        if tab == "returned":
-            query = (
-                select(func.count(Dossier.id))
-                .join(Dossier.procedure)
-                .where(*returned_conditions(actor, inbox_filter, calendar))
-                .where(*dossier_conditions(inbox_filter, now, calendar, urgency_on=None))
-            )
-        else:
-            conditions = [
-                *tab_conditions(actor, tab, inbox_filter, now),
-                *dossier_conditions(inbox_filter, now, calendar, urgency_on=_urgency_on(tab)),
-            ]
-            query = _task_count(conditions)
-        counts.append(query.scalar_subquery().label(tab))
-    row = session.execute(select(*counts)).one()
-    return dict(zip(tabs, row, strict=True))
+    """How many rows each tab holds under the same filters, in one statement.
+
+    The open-task tabs are counted in one pass over the actor's open tasks (one aggregate with
+    a FILTER per tab); tasks handed on and dossiers returned are scalar subqueries beside it.
+    """
+    leader = bool(leader_agency_ids(actor))
+    open_tabs = [tab for tab in OFFICER_TABS if tab != "handed_on"] + (["unit"] if leader else [])
+    filters = dossier_conditions(inbox_filter, now, calendar)
+    scope = [Task.state == OPEN, or_(workable_tasks_clause(actor), *_unit_scope(actor))]
+    per_tab = {tab: and_(*tab_conditions(actor, tab, inbox_filter, now)) for tab in open_tabs}
+    handed_on = [
+        *tab_conditions(actor, "handed_on", inbox_filter, now),
+        *dossier_conditions(inbox_filter, now, calendar, urgency_on="dossiers"),
+    ]
+    columns = [func.count(Task.id).filter(per_tab[tab]).label(tab) for tab in open_tabs]
+    columns.append(_task_count(handed_on).scalar_subquery().label("handed_on"))
+    if leader:
+        returned = (
+            select(func.count(Dossier.id))
+            .join(Dossier.procedure)
+            .where(*returned_conditions(actor, inbox_filter, calendar))
+            .where(*dossier_conditions(inbox_filter, now, calendar, urgency_on=None))
+        )
+        columns.append(returned.scalar_subquery().label("returned"))
+    statement = _joined_for([*scope, *filters, *per_tab.values()], select(*columns))
+    row = session.execute(statement.select_from(Task).where(*scope, *filters)).one()
+    return {tab: row._mapping[tab] or 0 for tab in OFFICER_TABS + (LEADER_TABS if leader else ())}
+
+
+def _unit_scope(actor: Actor) -> list[ColumnElement[bool]]:
+    agencies = sorted(leader_agency_ids(actor))
+    return [Task.agency_id.in_(agencies)] if agencies else []
 
 
 def _task_count(conditions: list[ColumnElement[bool]]):
-    """Count tasks, joining dossier and procedure only when a condition needs them.
+    """Count tasks, joining dossier and procedure only when a condition needs them."""
+    query = select(func.count(Task.id)).select_from(Task)
+    return _joined_for(conditions, query).where(*conditions)
+
+
+def _joined_for(conditions: list[ColumnElement[bool]], query):
+    """Join dossier and procedure to a task query only when a condition names them.
 
     Without filters a tab count is then an index-only count of the task table.
     """
@@ -188,12 +206,11 @@ def _task_count(conditions: list[ColumnElement[bool]]):
         for condition in conditions
         for table in find_tables(condition, check_columns=True)
     }
-    query = select(func.count(Task.id)).select_from(Task)
     if named & {"dossiers", "procedures"}:
-        query = query.join(Task.dossier)
+        query = query.join_from(Task, Dossier, Task.dossier_id == Dossier.id)
     if "procedures" in named:
-        query = query.join(Dossier.procedure)
-    return query.where(*conditions)
+        query = query.join(Procedure, Procedure.id == Dossier.procedure_id)
+    return query
 
 
 def _urgency_on(tab: str) -> str:
@@ -299,9 +316,8 @@ def dossier_conditions(
     if inbox_filter.received_until is not None:
         after = _local_midnight(inbox_filter.received_until + timedelta(days=1), calendar)
         conditions.append(Dossier.received_at < after)
-    if key := search_key(inbox_filter.search):
-        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Dossier.search_text.like(f"%{escaped}%", escape="\\"))
+    if search_key(inbox_filter.search):
+        conditions.append(search_condition(inbox_filter.search))
     if urgency_on and inbox_filter.urgency:
         conditions.append(
             urgency_condition(inbox_filter.urgency, now, calendar, on_tasks=urgency_on == "tasks")

@@ -11,10 +11,16 @@ it is more selective than the scope (a leader's whole unit, a name search, the m
 dossiers).
 
 Search: `dossiers.search_text` holds the folded code, applicant name and ID number. On
-PostgreSQL a GIN trigram index (pg_trgm, `gin_trgm_ops`) answers `search_text LIKE '%term%'`,
-which covers a name typed from its start or its middle, a code fragment and an ID number alike;
-a B-tree could only answer prefixes of the whole line. SQLite cannot index a contains-search,
-so it gets no index there: it scans, which is fine at the size an embedded database serves.
+PostgreSQL a GIN index over `to_tsvector('simple', search_text)` finds the rows holding every
+typed word as a word prefix (engine/dossiers/search.py), and `LIKE '%typed text%'` then checks
+the words' order on those few rows. A trigram index (pg_trgm) was measured first: with names
+as common as "Nguyễn Văn ..." every trigram of a typed name is frequent, and the trigram scan
+alone took ~90 ms on 1,000,000 dossiers against ~20 ms for the word index. SQLite cannot index
+a contains-search, so it gets no index there: it scans, which is fine at the size an embedded
+database serves.
+
+`ix_tasks_inbox` is rebuilt on PostgreSQL with `assignee_id` included, so the tab counts
+(mine / unclaimed) are index-only scans.
 """
 
 import sqlalchemy as sa
@@ -50,19 +56,24 @@ def upgrade():
     for name, table, columns in PLAIN_INDEXES:
         op.create_index(name, table, columns)
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(
+            "CREATE INDEX ix_dossiers_search_text ON dossiers "
+            "USING gin (to_tsvector('simple'::regconfig, search_text))"
+        )
+        op.drop_index("ix_tasks_inbox", table_name="tasks")
         op.create_index(
-            "ix_dossiers_search_text",
-            "dossiers",
-            ["search_text"],
-            postgresql_using="gin",
-            postgresql_ops={"search_text": "gin_trgm_ops"},
+            "ix_tasks_inbox",
+            "tasks",
+            ["state", "agency_id", "role", "due_at"],
+            postgresql_include=["assignee_id"],
         )
 
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_dossiers_search_text", table_name="dossiers")
+        op.drop_index("ix_tasks_inbox", table_name="tasks")
+        op.create_index("ix_tasks_inbox", "tasks", ["state", "agency_id", "role", "due_at"])
     for name, table, _columns in reversed(PLAIN_INDEXES):
         op.drop_index(name, table_name=table)
     with op.batch_alter_table("dossiers") as batch:

@@ -62,7 +62,7 @@ def test_search_without_diacritics_and_tab_counts(app, demo, session_factory):
     found = page(officer, "/can-bo/?q=nguyen+van+a")
     assert "Nguyễn Văn A" in found and "Trần Thị Đào" not in found
     assert TOTAL.search(found).group(1) == "1"
-    assert "Trần Thị Đào" in page(officer, "/can-bo/?q=000222&kenh=1")
+    assert "Trần Thị Đào" in page(officer, "/can-bo/?q=079188000222&kenh=1")
 
 
 def test_claim_and_unclaim_from_the_inbox(app, demo, session_factory):
