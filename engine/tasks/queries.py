@@ -163,12 +163,14 @@ def count_inbox_tabs(
     """
     leader = bool(leader_agency_ids(actor))
     open_tabs = [tab for tab in OFFICER_TABS if tab != "handed_on"] + (["unit"] if leader else [])
-    filters = dossier_conditions(inbox_filter, now, calendar)
+    matching = _matching_dossiers(inbox_filter, now, calendar)
+    filters = [*matching, *_task_urgency(inbox_filter, now, calendar, on_tasks=True)]
     scope = [Task.state == OPEN, or_(workable_tasks_clause(actor), *_unit_scope(actor))]
     per_tab = {tab: and_(*tab_conditions(actor, tab, inbox_filter, now)) for tab in open_tabs}
     handed_on = [
         *tab_conditions(actor, "handed_on", inbox_filter, now),
-        *dossier_conditions(inbox_filter, now, calendar, urgency_on="dossiers"),
+        *matching,
+        *_task_urgency(inbox_filter, now, calendar, on_tasks=False),
     ]
     columns = [func.count(Task.id).filter(per_tab[tab]).label(tab) for tab in open_tabs]
     columns.append(_task_count(handed_on).scalar_subquery().label("handed_on"))
@@ -183,6 +185,33 @@ def count_inbox_tabs(
     statement = _joined_for([*scope, *filters, *per_tab.values()], select(*columns))
     row = session.execute(statement.select_from(Task).where(*scope, *filters)).one()
     return {tab: row._mapping[tab] or 0 for tab in OFFICER_TABS + (LEADER_TABS if leader else ())}
+
+
+def _matching_dossiers(
+    inbox_filter: InboxFilter, now: datetime, calendar: WorkingCalendar
+) -> list[ColumnElement[bool]]:
+    """The dossier filters as one `dossier_id IN (matching dossiers)` test, or none.
+
+    Several counts share it: as a CTE the database evaluates the filters (a name search
+    above all) once per statement, not once per count.
+    """
+    conditions = dossier_conditions(inbox_filter, now, calendar, urgency_on=None)
+    if not conditions:
+        return []
+    matching = select(Dossier.id).where(*conditions)
+    named = {t.name for c in conditions for t in find_tables(c, check_columns=True)}
+    if "procedures" in named:
+        matching = matching.join(Dossier.procedure)
+    cte = matching.cte("matching_dossiers")
+    return [Task.dossier_id.in_(select(cte.c.id))]
+
+
+def _task_urgency(
+    inbox_filter: InboxFilter, now: datetime, calendar: WorkingCalendar, *, on_tasks: bool
+) -> list[ColumnElement[bool]]:
+    if not inbox_filter.urgency:
+        return []
+    return [urgency_condition(inbox_filter.urgency, now, calendar, on_tasks=on_tasks)]
 
 
 def _unit_scope(actor: Actor) -> list[ColumnElement[bool]]:

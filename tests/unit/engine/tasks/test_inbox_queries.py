@@ -131,6 +131,9 @@ def test_filters_by_channel_procedure_field_status_and_received_dates(world):
     assert world.names(reception, NOW, procedure_id=procedure_id + 999) == []
     assert field and len(world.names(reception, NOW, field=field)) == 2
     assert world.names(reception, NOW, field="Không có lĩnh vực này") == []
+    assert world.counts(reception, NOW, field=field)["todo"] == 2
+    assert world.counts(reception, NOW, field="Không có lĩnh vực này")["todo"] == 0
+    assert world.counts(processing, NOW, field=field, search="da nhan")["todo"] == 1
     assert world.names(processing, NOW, status="processing") == ["Đã Nhận"]
     assert world.names(reception, NOW, status="processing") == []
     today = datetime.now(LOCAL_TZ).date()
