@@ -7,6 +7,7 @@ def import_all_models() -> None:
     import engine.deadlines.models
     import engine.documents_store.models
     import engine.dossiers.models
+    import engine.dossiers.search
     import engine.files.models
     import engine.outbox.models
     import engine.procedures.models

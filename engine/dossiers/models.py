@@ -60,6 +60,8 @@ class Dossier(Base):
     #: early / on_time / late, computed when the result is ready
     timing: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: code, applicant name and ID number, lowercase without diacritics (engine/dossiers/search.py)
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     procedure: Mapped[Procedure] = relationship()
     procedure_version: Mapped[ProcedureVersion] = relationship()

@@ -23,6 +23,7 @@ from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
 from engine.outbox.models import OutboxMessage
+from engine.tasks.due_state import refresh_task_due_times, running_due_at
 from engine.tasks.models import CANCELLED, OPEN, Task
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
@@ -87,10 +88,11 @@ def run_step(
 
     settle_agencies(session, dossier, workflow)
     calendar = calendar_from_session(session, dossier.agency_id)
-    old_status = dossier.status
+    old_status, previous_due = dossier.status, running_due_at(dossier)
     new_status = record.status or _derive_status(session, dossier, workflow)
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
+    refresh_task_due_times(session, dossier, previous_due)
     _sync_tasks(session, dossier, workflow, calendar, now)
     _sync_timer(session, dossier, workflow)
     _enqueue_service_calls(session, dossier, workflow)
@@ -188,9 +190,10 @@ def _sync_tasks(
 def _task_due_at(
     properties: dict, dossier: Dossier, calendar: WorkingCalendar, now: datetime
 ) -> datetime | None:
-    """The BPMN's `targetDuration` in working time from now, else the dossier's due time."""
+    """The BPMN's `targetDuration` in working time from now, else the dossier's running due
+    time (none while the clock is paused)."""
     target = parse_target_duration(properties.get("targetDuration"))
-    return calendar.target_at(now, target) if target else dossier.due_at
+    return calendar.target_at(now, target) if target else running_due_at(dossier)
 
 
 def _derive_status(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from engine.agencies.models import Agency
 from engine.dossiers.codes import next_dossier_code
 from engine.dossiers.models import CHANNEL_COUNTER, CHANNEL_ONLINE, CHANNEL_POSTAL, Dossier
+from engine.dossiers.search import dossier_search_text
 from engine.dossiers.statuses import get_status
 from engine.dossiers.step import StepRecord, run_step
 from engine.errors import Forbidden, InvalidInput, NotFound
@@ -57,6 +58,7 @@ def submit_dossier(
         created_at=now,
         **applicant,
     )
+    dossier.search_text = dossier_search_text(dossier)
     session.add(dossier)
     session.flush()
 

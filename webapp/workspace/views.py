@@ -1,13 +1,35 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 
+from engine.calendar.working_days import calendar_from_session
 from engine.db import transaction
 from engine.dossiers.queries import list_events
+from engine.dossiers.statuses import all_statuses
 from engine.errors import Conflict, InvalidInput
 from engine.procedures.form_data import version_form
-from engine.tasks.completion import claim_task, complete_task
-from engine.tasks.queries import count_inbox, get_task, list_inbox
+from engine.procedures.queries import list_active_procedures
+from engine.tasks.assignment import (
+    assign_task,
+    get_unit_task,
+    list_assignable_officers,
+    may_assign,
+)
+from engine.tasks.completion import claim_task, complete_task, release_task
+from engine.tasks.due_state import URGENCY_LABELS, time_left
+from engine.tasks.queries import (
+    LEADER_TABS,
+    OFFICER_TABS,
+    InboxFilter,
+    count_inbox_tabs,
+    get_task,
+    leader_agency_ids,
+    list_inbox_rows,
+)
+from engine.tasks.unit_dashboard import unit_dashboard
+from engine.timestamps import utcnow
 from forms.rendering import form_fields
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -18,13 +40,50 @@ from webapp.workspace import bp
 @bp.get("/")
 def inbox():
     actor = current_actor()
-    page = max(request.args.get("trang", 1, type=int), 1)
+    inbox_filter = inbox_filter_from(request.args)
+    now, calendar = utcnow(), calendar_from_session(db.session)
+    rows = list_inbox_rows(db.session, actor, inbox_filter, now=now, calendar=calendar)
+    counts = count_inbox_tabs(db.session, actor, inbox_filter, now=now, calendar=calendar)
+    procedures = list_active_procedures(db.session)
     return render_template(
         "workspace/inbox.html",
-        tasks=list_inbox(db.session, actor, page=page),
-        total=count_inbox(db.session, actor),
-        page=page,
+        rows=[(row, time_left(row.dossier, now, calendar)) for row in rows],
+        counts=counts,
+        total=counts.get(inbox_filter.tab, 0),
+        selected=inbox_filter,
+        tabs=OFFICER_TABS + (LEADER_TABS if leader_agency_ids(actor) else ()),
+        procedures=procedures,
+        fields=sorted({procedure.field for procedure in procedures if procedure.field}),
+        statuses=all_statuses(),
+        urgencies=URGENCY_LABELS,
+        may_assign=may_assign,
+        args=request.args.to_dict(),
     )
+
+
+def inbox_filter_from(args) -> InboxFilter:
+    """The inbox's query string (Vietnamese names, as users see them in the address bar)."""
+    tab = args.get("tab", "todo")
+    return InboxFilter(
+        tab=tab if tab in OFFICER_TABS + LEADER_TABS else "todo",
+        procedure_id=args.get("thu_tuc", type=int),
+        field=args.get("linh_vuc") or None,
+        status=args.get("trang_thai") if args.get("trang_thai") in all_statuses() else None,
+        channel=args.get("kenh", type=int),
+        received_from=args.get("tu_ngay", type=_iso_date),
+        received_until=args.get("den_ngay", type=_iso_date),
+        urgency=args.get("han") or None,
+        search=args.get("q", "")[:100],
+        officer_id=args.get("can_bo", type=int),
+        timing=args.get("ket_qua") or None,
+        returned_month=args.get("thang", type=lambda value: _iso_date(value + "-01")),
+        sort="received" if args.get("sap_xep") == "nhan" else "due",
+        page=max(args.get("trang", 1, type=int), 1),
+    )
+
+
+def _iso_date(value: str) -> date:
+    return date.fromisoformat(value)
 
 
 @bp.route("/cong-viec/<int:task_id>", methods=["GET", "POST"])
@@ -67,3 +126,31 @@ def claim(task_id: int):
     with transaction(db.session):
         claim_task(db.session, current_actor(), task_id)
     return redirect(url_for(".task", task_id=task_id))
+
+
+@bp.post("/cong-viec/<int:task_id>/bo-nhan")
+def release(task_id: int):
+    with transaction(db.session):
+        release_task(db.session, current_actor(), task_id)
+    flash("Đã trả công việc về danh sách chưa nhận.", "success")
+    return redirect(url_for(".inbox"))
+
+
+@bp.route("/cong-viec/<int:task_id>/phan-cong", methods=["GET", "POST"])
+def assign(task_id: int):
+    actor = current_actor()
+    task = get_unit_task(db.session, actor, task_id)
+    if request.method == "POST":
+        with transaction(db.session):
+            task = assign_task(db.session, actor, task_id, request.form.get("officer_id", type=int))
+        flash(f"Đã phân công: {task.title} — hồ sơ {task.dossier.code}.", "success")
+        return redirect(url_for(".inbox", tab="unit"))
+    officers = list_assignable_officers(db.session, task)
+    return render_template("workspace/assign.html", task=task, officers=officers)
+
+
+@bp.get("/don-vi")
+def unit():
+    now, calendar = utcnow(), calendar_from_session(db.session)
+    dashboard = unit_dashboard(db.session, current_actor(), now=now, calendar=calendar)
+    return render_template("workspace/unit.html", dashboard=dashboard)
