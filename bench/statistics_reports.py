@@ -1,7 +1,7 @@
 """The periodic report and the dashboard over 1,000,000 dossiers in PostgreSQL.
 
     MOTCUA_BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/motcua_bench \
-        .venv/bin/python bench/statistics.py [--dossiers 1000000]
+        .venv/bin/python bench/statistics_reports.py [--dossiers 1000000]
 
 The database is migrated, emptied and filled by `generate_series` (five years of dossiers over
 one province and 40 communes, 3 procedures in 3 fields, ~2% still open, 5% with a supplement
