@@ -12,6 +12,8 @@ from engine.dossiers.models import DossierMessage
 from engine.dossiers.queries import get_dossier
 from engine.errors import InvalidInput, NotFound
 from engine.files.models import StoredFile
+from engine.files.storage import FileStorage
+from engine.files.uploads import store_upload
 from engine.users.actor import Actor
 
 MESSAGE = "message"
@@ -65,3 +67,28 @@ def list_messages(session: Session, actor: Actor, dossier_code: str) -> list[Dos
             .order_by(DossierMessage.created_at, DossierMessage.id)
         )
     )
+
+
+def post_message(
+    session: Session,
+    actor: Actor,
+    storage: FileStorage,
+    dossier_code: str,
+    body: str,
+    attachment: tuple[str, bytes] | None = None,
+) -> DossierMessage:
+    """A message with an optional attached file, checked and stored, in one unit of work."""
+    dossier = get_dossier(session, actor, dossier_code)
+    stored_file_id = None
+    if attachment is not None:
+        filename, content = attachment
+        stored_file_id = store_upload(
+            session,
+            actor,
+            storage,
+            filename=filename,
+            content=content,
+            field="attachment",
+            dossier_id=dossier.id,
+        ).id
+    return send_message(session, actor, dossier_code, body, stored_file_id=stored_file_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from engine.db import transaction
+from engine.dossiers import messages as dossier_messages
 from engine.dossiers.attachments import (
     SUPPLEMENT,
     attach_documents,
@@ -15,14 +16,12 @@ from engine.dossiers.attachments import (
 from engine.dossiers.drafts import delete_draft, list_drafts
 from engine.dossiers.messages import (
     list_messages,
-    send_message,
 )
 from engine.dossiers.public_lookup import appointment
 from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_events
 from engine.dossiers.ratings import RATING_LEVELS, find_rating, rate_dossier
 from engine.dossiers.statuses import all_statuses, get_status
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.files.uploads import store_upload
 from engine.tasks.completion import complete_task
 from engine.tasks.queries import get_task, list_open_tasks
 from forms.definition import load_form
@@ -92,19 +91,9 @@ def post_message(code: str):
     actor = current_actor()
     upload = posted_single_file("attachment")
     with transaction(db.session):
-        dossier = get_dossier(db.session, actor, code)
-        file_id = None
-        if upload is not None:
-            file_id = store_upload(
-                db.session,
-                actor,
-                file_storage(),
-                filename=upload[0],
-                content=upload[1],
-                field="attachment",
-                dossier_id=dossier.id,
-            ).id
-        send_message(db.session, actor, code, request.form.get("body", ""), stored_file_id=file_id)
+        dossier_messages.post_message(
+            db.session, actor, file_storage(), code, request.form.get("body", ""), upload
+        )
     flash("Đã gửi tin nhắn.", "success")
     return redirect(url_for(".dossier", code=code, _anchor="tin-nhan"))
 

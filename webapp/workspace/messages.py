@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 
 from engine.db import transaction
-from engine.dossiers.messages import send_message
-from engine.dossiers.queries import get_dossier
-from engine.files.uploads import store_upload
+from engine.dossiers import messages as dossier_messages
 from webapp.auth import current_actor
 from webapp.extensions import db
 from webapp.portal.uploads import file_storage, posted_single_file
@@ -19,18 +17,8 @@ def post_message(code: str):
     actor = current_actor()
     upload = posted_single_file("attachment")
     with transaction(db.session):
-        dossier = get_dossier(db.session, actor, code)
-        file_id = None
-        if upload is not None:
-            file_id = store_upload(
-                db.session,
-                actor,
-                file_storage(),
-                filename=upload[0],
-                content=upload[1],
-                field="attachment",
-                dossier_id=dossier.id,
-            ).id
-        send_message(db.session, actor, code, request.form.get("body", ""), stored_file_id=file_id)
+        dossier_messages.post_message(
+            db.session, actor, file_storage(), code, request.form.get("body", ""), upload
+        )
     flash("Đã gửi tin nhắn cho người nộp hồ sơ.", "success")
     return redirect(url_for(".dossier", code=code, _anchor="tin-nhan"))
