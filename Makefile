@@ -20,6 +20,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: install
+	mkdir -p var/mail
 	$(BIN)/motcua init
 	@echo "Mở http://127.0.0.1:5000 — Ctrl+C để dừng (web + worker)."
 	@trap 'kill 0' INT TERM EXIT; \

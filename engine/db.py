@@ -34,6 +34,20 @@ def database_url() -> str:
 
 
 def driver_url(url: str) -> str:
+    """The URL as motcua opens it: psycopg2 for PostgreSQL, absolute paths for SQLite.
+
+    A relative SQLite path is made absolute against the working directory, so the CLI, the
+    worker and the web app (Flask-SQLAlchemy would otherwise resolve it against the app's
+    instance folder) all open the same file.
+    """
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        path = url.removeprefix("sqlite:///")
+        if path and not path.startswith(":memory:"):
+            return "sqlite:///" + os.path.abspath(path)
+    return _postgres_driver(url)
+
+
+def _postgres_driver(url: str) -> str:
     """Plain `postgresql://` means psycopg2, which we ship (SQLAlchemy 2.1 would pick psycopg 3)."""
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg2://" + url.split("://", 1)[1]
