@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.dossiers.notices import queue_applicant_notice
-from engine.dossiers.step import StepRecord, lock_dossier, run_step
+from engine.dossiers.step import StepRecord, lock_task, run_step
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.tasks.access import may_work_on
 from engine.tasks.models import OPEN, Task
@@ -66,13 +66,7 @@ def may_forward(actor: Actor, task: Task) -> bool:
 
 
 def _locked_open_task(session: Session, actor: Actor, task_id: int) -> Task:
-    dossier_id = session.scalar(select(Task.dossier_id).where(Task.id == task_id))
-    if dossier_id is None:
-        raise NotFound("Không tìm thấy công việc.")
-    lock_dossier(session, dossier_id)
-    task = session.execute(
-        select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
-    ).scalar_one()
+    task = lock_task(session, task_id)
     if task.agency_id is None or not (
         may_forward(actor, task) or actor.has_role(task.role, task.agency_id)
     ):

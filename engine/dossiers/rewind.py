@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.notices import queue_applicant_notice
 from engine.dossiers.statuses import get_status
-from engine.dossiers.step import StepRecord, lock_dossier, run_step
+from engine.dossiers.step import StepRecord, lock_task, run_step
 from engine.dossiers.withdrawal import lock_dossier_by_code
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.tasks.access import may_work_on
@@ -200,13 +200,7 @@ def _previous_officer_task(spiff_task):
 
 
 def _locked_task(session: Session, actor: Actor, task_id: int) -> Task:
-    dossier_id = session.scalar(select(Task.dossier_id).where(Task.id == task_id))
-    if dossier_id is None:
-        raise NotFound("Không tìm thấy công việc.")
-    lock_dossier(session, dossier_id)
-    task = session.execute(
-        select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
-    ).scalar_one()
+    task = lock_task(session, task_id)
     if task.role == APPLICANT_LANE or not may_work_on(actor, task):
         raise NotFound("Không tìm thấy công việc.")
     if task.state != OPEN:

@@ -60,6 +60,17 @@ def lock_dossier(session: Session, dossier_id: int) -> Dossier:
     return dossier
 
 
+def lock_task(session: Session, task_id: int) -> Task:
+    """Lock the task's dossier, then read the task as the lock holder sees it."""
+    dossier_id = session.scalar(select(Task.dossier_id).where(Task.id == task_id))
+    if dossier_id is None:
+        raise NotFound("Không tìm thấy công việc.")
+    lock_dossier(session, dossier_id)
+    return session.execute(
+        select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def run_step(
     session: Session,
     dossier: Dossier,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.dossiers.step import StepRecord, lock_dossier, run_step
+from engine.dossiers.step import StepRecord, lock_task, run_step
 from engine.errors import Conflict, NotFound
 from engine.procedures.form_data import validated_form_data
 from engine.tasks.access import may_work_on
@@ -75,13 +74,7 @@ def release_task(session: Session, actor: Actor, task_id: int) -> Task:
 
 def _locked_task(session: Session, actor: Actor, task_id: int) -> Task:
     """Lock the task's dossier, then read the task as the lock holder sees it."""
-    dossier_id = session.scalar(select(Task.dossier_id).where(Task.id == task_id))
-    if dossier_id is None:
-        raise NotFound("Không tìm thấy công việc.")
-    lock_dossier(session, dossier_id)
-    task = session.execute(
-        select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
-    ).scalar_one()
+    task = lock_task(session, task_id)
     if not may_work_on(actor, task):
         if task.assignee_id is not None and task.state == OPEN and _in_scope(actor, task):
             raise Conflict("Công việc đã được cán bộ khác nhận xử lý.")

@@ -22,9 +22,9 @@ from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_e
 from engine.dossiers.ratings import RATING_LEVELS, find_rating, rate_dossier
 from engine.dossiers.statuses import all_statuses, get_status
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.procedures.form_data import version_form
 from engine.tasks.completion import complete_task
 from engine.tasks.queries import get_task, list_open_tasks
-from forms.definition import load_form
 from forms.rendering import form_fields
 from webapp.auth import current_actor, login_required
 from webapp.extensions import db
@@ -125,7 +125,7 @@ def applicant_task(code: str, task_id: int):
     task = get_task(db.session, actor, task_id)
     if task.dossier.code != code or task.role != "applicant":
         raise NotFound("Không tìm thấy công việc.")
-    form = load_form(task.dossier.procedure_version.form(task.form_name))
+    form = version_form(task.dossier.procedure_version, task.form_name)
     slots = document_slots(task.dossier.procedure_version)
     data, errors = {}, {}
     if request.method == "POST":

@@ -13,8 +13,8 @@ from engine.dossiers.public_lookup import appointment
 from engine.dossiers.queries import get_dossier
 from engine.errors import InvalidInput
 from engine.files.models import StoredFile
+from engine.procedures.form_data import applicant_form_name, version_form
 from engine.procedures.queries import get_procedure, latest_version
-from forms.definition import load_form
 from forms.rendering import form_fields
 from forms.validation import coerce_form_input
 from webapp.auth import current_actor, login_required
@@ -42,7 +42,7 @@ def submit(code: str):
         abort(403)
     procedure = get_procedure(db.session, code)
     version = latest_version(db.session, procedure)
-    form = load_form(version.form(version.procedure_record()["applicant_form"]))
+    form = version_form(version, applicant_form_name(version))
     slots = document_slots(version)
     draft = find_draft(db.session, actor, code)
     data = dict(draft.data) if draft else {}

@@ -15,8 +15,8 @@ from engine.dossiers.counter import (
     receive_at_counter,
 )
 from engine.errors import Forbidden, InvalidInput
+from engine.procedures.form_data import applicant_form_name, version_form
 from engine.procedures.queries import get_procedure, latest_version, list_active_procedures
-from forms.definition import load_form
 from forms.rendering import form_fields
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -42,7 +42,7 @@ def counter_reception(code: str):
     agencies = _reception_agencies()
     procedure = get_procedure(db.session, code)
     version = latest_version(db.session, procedure)
-    form = load_form(version.form(version.procedure_record()["applicant_form"]))
+    form = version_form(version, applicant_form_name(version))
     documents = procedure_documents(version)
     data, errors = {}, {}
     if request.method == "POST":
