@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
+DEMO_PASSWORD = "motcua2026"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -58,6 +59,29 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a demo account in on `page`: `sign_in(page, "quantri")` (password motcua2026)."""
+
+    def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+        page.goto(f"{live_server}/dang-nhap")
+        page.fill("#username", username)
+        page.fill("#password", password)
+        page.click("button[type=submit]")
+        page.wait_for_selector("text=Đăng xuất")
+
+    return sign_in
+
+
+@pytest.fixture
+def sign_out():
+    def sign_out(page) -> None:
+        page.click("text=Đăng xuất")
+        page.wait_for_selector("header a:has-text('Đăng nhập')")
+
+    return sign_out
 
 
 @pytest.fixture

@@ -25,15 +25,10 @@ APPLICATION = {
 }
 
 
-def sign_in(page, base: str, username: str = "congdan") -> None:
-    page.goto(f"{base}/dang-nhap")
-    page.fill("#username", username)
-    page.fill("#password", "motcua2026")
-    page.click("button[type=submit]")
-
-
-def test_citizen_portal_journey(demo, live_server, page, screenshot, session_factory, tmp_path):
-    sign_in(page, live_server)
+def test_citizen_portal_journey(
+    demo, live_server, page, screenshot, session_factory, tmp_path, sign_in
+):
+    sign_in(page, "congdan")
     page.goto(live_server)
     page.fill("#q", "dang ky khai sinh")
     page.click("button:has-text('Tìm kiếm')")
@@ -84,13 +79,13 @@ def test_citizen_portal_journey(demo, live_server, page, screenshot, session_fac
     screenshot(page, "portal-7-rated")
 
 
-def test_portal_on_a_phone(demo, live_server, chromium, screenshot, session_factory):
+def test_portal_on_a_phone(demo, live_server, chromium, screenshot, session_factory, sign_in):
     context = chromium.new_context(
         locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     try:
-        sign_in(page, live_server)
+        sign_in(page, "congdan")
         page.goto(f"{live_server}/?q=khai+sinh")
         screenshot(page, "portal-phone-catalogue")
         page.goto(f"{live_server}/thu-tuc/{KHAI_SINH}/nop-ho-so")

@@ -25,25 +25,16 @@ APPLICANT = {
 }
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap")
-    page.fill("#username", username)
-    page.fill("#password", "motcua2026")
-    page.click("button[type=submit]")
-
-
-def sign_out(page) -> None:
-    page.click("text=Đăng xuất")
-
-
 def diagram_state(page, bpmn_id: str) -> str:
     css = page.get_attribute(f"svg.bpmn-diagram g[data-bpmn-id='{bpmn_id}']", "class")
     return next(part[3:] for part in css.split() if part.startswith("is-"))
 
 
-def complete_from_dossier_page(page, base, username, code, choose, fill) -> None:
+def complete_from_dossier_page(
+    page, base, username, code, choose, fill, *, sign_in, sign_out
+) -> None:
     """Open the dossier, follow its open task, fill the task form and complete it."""
-    sign_in(page, base, username)
+    sign_in(page, username)
     page.goto(f"{base}/can-bo/ho-so/{code}")
     page.locator("#current-tasks a[href^='/can-bo/cong-viec/']").first.click()
     for label in choose:
@@ -55,12 +46,15 @@ def complete_from_dossier_page(page, base, username, code, choose, fill) -> None
     sign_out(page)
 
 
-def test_counter_reception_to_returned_result(demo, app, live_server, page, screenshot, tmp_path):
+def test_counter_reception_to_returned_result(
+    demo, app, live_server, page, screenshot, tmp_path, sign_in, sign_out
+):
+    accounts = {"sign_in": sign_in, "sign_out": sign_out}
     app.config["FILES_DIR"] = str(tmp_path / "files")
     scan = tmp_path / "giay-chung-sinh.pdf"
     scan.write_bytes(PDF)
 
-    sign_in(page, live_server, "motcua")
+    sign_in(page, "motcua")
     page.click("text=Tiếp nhận tại quầy")
     page.click("text=Đăng ký khai sinh")
     assert page.url.endswith(f"/can-bo/tiep-nhan/{KHAI_SINH}")
@@ -85,7 +79,7 @@ def test_counter_reception_to_returned_result(demo, app, live_server, page, scre
     assert "giay-chung-sinh.pdf" in page.inner_text("#components")
     sign_out(page)
 
-    sign_in(page, live_server, "thuly")
+    sign_in(page, "thuly")
     page.goto(f"{live_server}/can-bo/")
     page.wait_for_selector(f"text={code}")
     screenshot(page, "counter-inbox-processing")
@@ -98,16 +92,17 @@ def test_counter_reception_to_returned_result(demo, app, live_server, page, scre
         code,
         ["Đề nghị cấp Giấy khai sinh"],
         {"verification_note": "Giấy chứng sinh khớp với tờ khai."},
+        **accounts,
     )
 
-    sign_in(page, live_server, "lanhdao")
+    sign_in(page, "lanhdao")
     page.goto(f"{live_server}/can-bo/ho-so/{code}")
     assert diagram_state(page, "Task_Processing") == "completed"
     assert diagram_state(page, "Task_Approval") == "current"
     screenshot(page, "counter-dossier-awaiting-approval")
     sign_out(page)
 
-    complete_from_dossier_page(page, live_server, "lanhdao", code, ["Phê duyệt"], {})
+    complete_from_dossier_page(page, live_server, "lanhdao", code, ["Phê duyệt"], {}, **accounts)
     complete_from_dossier_page(
         page,
         live_server,
@@ -115,9 +110,10 @@ def test_counter_reception_to_returned_result(demo, app, live_server, page, scre
         code,
         ["Tại Bộ phận một cửa"],
         {"returned_to": "Đặng Thị Hồng Nhung"},
+        **accounts,
     )
 
-    sign_in(page, live_server, "motcua")
+    sign_in(page, "motcua")
     page.goto(f"{live_server}/can-bo/ho-so/{code}")
     assert "Đã trả kết quả" in page.inner_text("h1")
     assert diagram_state(page, "EndEvent_Returned") == "completed"

@@ -11,19 +11,10 @@ from tests.factories import KHAI_SINH
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap")
-    page.fill("#username", username)
-    page.fill("#password", "motcua2026")
-    page.click("button[type=submit]")
-
-
-def sign_out(page) -> None:
-    page.click("text=Đăng xuất")
-
-
-def officer_completes(page, base: str, username: str, choose: list[str], fill: dict) -> None:
-    sign_in(page, base, username)
+def officer_completes(
+    page, base: str, username: str, choose: list[str], fill: dict, *, sign_in, sign_out
+) -> None:
+    sign_in(page, username)
     page.goto(f"{base}/can-bo/")
     page.locator("table.inbox a[href^='/can-bo/cong-viec/']").first.click()
     for label in choose:
@@ -36,9 +27,9 @@ def officer_completes(page, base: str, username: str, choose: list[str], fill: d
 
 
 def test_citizen_submits_and_officers_return_the_result(
-    demo, live_server, page, screenshot, tmp_path
+    demo, live_server, page, screenshot, tmp_path, sign_in, sign_out
 ):
-    sign_in(page, live_server, "congdan")
+    sign_in(page, "congdan")
     page.goto(f"{live_server}/thu-tuc/{KHAI_SINH}")
     page.click("text=Nộp hồ sơ trực tuyến")
     values = {
@@ -66,17 +57,23 @@ def test_citizen_submits_and_officers_return_the_result(
     screenshot(page, "thin-slice-receipt")
     sign_out(page)
 
-    officer_completes(page, live_server, "motcua", ["Tiếp nhận"], {})
+    accounts = {"sign_in": sign_in, "sign_out": sign_out}
+    officer_completes(page, live_server, "motcua", ["Tiếp nhận"], {}, **accounts)
     officer_completes(
         page,
         live_server,
         "thuly",
         ["Đề nghị cấp Giấy khai sinh"],
         {"verification_note": "Hồ sơ hợp lệ."},
+        **accounts,
     )
-    officer_completes(page, live_server, "lanhdao", ["Phê duyệt"], {})
+    officer_completes(page, live_server, "lanhdao", ["Phê duyệt"], {}, **accounts)
     officer_completes(
-        page, live_server, "motcua", ["Tại Bộ phận một cửa"], {"returned_to": "Nguyễn Văn An"}
+        page,
+        live_server,
+        "motcua",
+        ["Tại Bộ phận một cửa"],
+        {"returned_to": "Nguyễn Văn An"},
     )
 
     page.goto(f"{live_server}/tra-cuu?ma={code}")
