@@ -32,6 +32,13 @@ def administered_agency_ids(session: Session, actor: Actor) -> set[int] | None:
     return descendant_ids(session, actor.agencies_for("admin"))
 
 
+def administered_agencies(session: Session, actor: Actor) -> list[Agency]:
+    """The active agencies the actor administers, by code: the choices of an admin form."""
+    scope = administered_agency_ids(session, actor)
+    query = select(Agency).where(Agency.is_active).order_by(Agency.code)
+    return [agency for agency in session.scalars(query) if scope is None or agency.id in scope]
+
+
 def is_root_administrator(session: Session, actor: Actor) -> bool:
     """An administrator of a top-level agency manages what belongs to no agency."""
     if actor.kind == "system":

@@ -74,3 +74,33 @@ class ProcedureVersion(Base):
 
     def procedure_record(self) -> dict:
         return json.loads(self.files["procedure.json"])
+
+
+class ProcedureDraft(Base):
+    """An uploaded package that passed validation and waits for an administrator to publish it.
+
+    Nothing in the catalogue changes until it is published; publishing turns it into a
+    `ProcedureVersion` and deletes the draft. Drafts can be previewed and trial-run.
+    """
+
+    __tablename__ = "procedure_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the procedure code and name from the package's procedure.json
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    #: every file of the package, path -> text, as a version keeps them
+    files: Mapped[dict] = deferred(mapped_column(JSON))
+    #: the agency that will receive dossiers when the procedure is new (else its own)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    agency: Mapped[Agency | None] = relationship()
+
+    def form(self, name: str) -> dict:
+        return json.loads(self.files[f"forms/{name}"])
+
+    def procedure_record(self) -> dict:
+        return json.loads(self.files["procedure.json"])

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from connectors.registry import operation_names
 from engine.agencies.models import Agency
+from engine.agencies.tree import require_admin_of
 from engine.dossiers.statuses import all_statuses
 from engine.errors import Forbidden, InvalidInput
 from engine.procedures.catalogue_search import index_procedure
@@ -51,6 +52,8 @@ def publish_package(
 
     record = package.metadata
     procedure = session.scalar(select(Procedure).where(Procedure.code == record["code"]))
+    if procedure is not None:
+        require_admin_of(session, actor, procedure.agency_id)
     if procedure is None:
         procedure = Procedure(code=record["code"])
         session.add(procedure)

@@ -15,4 +15,4 @@ def administrators_only() -> None:
         raise Forbidden("Chỉ quản trị hệ thống được truy cập trang này.")
 
 
-from webapp.admin import catalogue, procedures, versions  # noqa: E402, F401
+from webapp.admin import catalogue, drafts, procedures, versions  # noqa: E402, F401

@@ -8,7 +8,7 @@ from datetime import date
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from engine.agencies.models import Agency
-from engine.agencies.tree import administered_agency_ids
+from engine.agencies.tree import administered_agencies
 from engine.db import transaction
 from engine.errors import InvalidInput
 from engine.procedures.catalogue import (
@@ -134,6 +134,4 @@ def import_():
 
 
 def _agencies() -> list[Agency]:
-    scope = administered_agency_ids(db.session, current_actor())
-    query = db.session.query(Agency).filter(Agency.is_active).order_by(Agency.code)
-    return [agency for agency in query if scope is None or agency.id in scope]
+    return administered_agencies(db.session, current_actor())

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from engine.agencies.tree import administered_agencies
 from engine.db import transaction
 from engine.errors import InvalidInput
 from engine.procedures.catalogue import list_catalogue
+from engine.procedures.drafts import list_drafts, save_draft
 from engine.procedures.package import load_package_zip, package_from_files
-from engine.procedures.publishing import PackageRefused, publish_package
+from engine.procedures.publishing import PackageRefused
 from engine.procedures.queries import get_procedure, latest_version
 from webapp.admin import bp
 from webapp.auth import current_actor
@@ -15,12 +17,13 @@ from webapp.extensions import db
 
 @bp.get("/")
 def procedures():
-    return render_template("admin/procedures.html", procedures=list_catalogue(db.session))
+    return _render_procedures()
 
 
 @bp.post("/cong-bo")
 def publish():
-    """Publish a whole package (.zip), or a new BPMN for an existing procedure."""
+    """Upload a whole package (.zip), or a new BPMN for an existing procedure: once it passes
+    validation it becomes a draft, which the administrator previews and then publishes."""
     upload = request.files.get("package")
     problems, message = [], None
     try:
@@ -28,23 +31,35 @@ def publish():
             raise InvalidInput("Vui lòng chọn tệp .zip (gói thủ tục) hoặc tệp .bpmn.")
         package = _uploaded_package(upload.filename, upload.read())
         with transaction(db.session):
-            version = publish_package(db.session, current_actor(), package)
+            draft = save_draft(
+                db.session,
+                current_actor(),
+                package,
+                agency_id=request.form.get("agency_id", type=int),
+            )
         flash(
-            f"Đã công bố {version.procedure.code} — {version.procedure.name}, "
-            f"phiên bản {version.number}.",
+            f"Gói thủ tục {draft.code} hợp lệ, đã lưu bản nháp. Xem trước, chạy thử rồi bấm "
+            "«Xuất bản» để áp dụng cho hồ sơ mới.",
             "success",
         )
-        return redirect(url_for(".procedures"))
+        return redirect(url_for(".draft", draft_id=draft.id))
     except PackageRefused as error:
         problems, message = error.problems, error.message
     except InvalidInput as error:
         message = error.message
+    return _render_procedures(problems=problems, message=message, status=400)
+
+
+def _render_procedures(*, problems=(), message: str | None = None, status: int = 200):
+    actor = current_actor()
     return render_template(
         "admin/procedures.html",
         procedures=list_catalogue(db.session),
+        drafts=list_drafts(db.session, actor),
+        agencies=administered_agencies(db.session, actor),
         problems=problems,
         message=message,
-    ), 400
+    ), status
 
 
 def _uploaded_package(filename: str, content: bytes):

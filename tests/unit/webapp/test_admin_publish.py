@@ -48,9 +48,12 @@ def test_malformed_bpmn_upload_lists_problems_by_element_and_changes_nothing(
     assert versions(session_factory) == before
 
 
-def test_valid_bpmn_upload_publishes_a_new_version(app, demo, session_factory):
+def test_valid_bpmn_upload_becomes_a_draft_then_publishes_a_new_version(
+    app, demo, session_factory
+):
     admin = Browser(app.test_client())
     admin.login("quantri")
+    before = versions(session_factory)
     changed = (
         (PACKAGE / "process.bpmn")
         .read_text(encoding="utf-8")
@@ -63,7 +66,14 @@ def test_valid_bpmn_upload_publishes_a_new_version(app, demo, session_factory):
         page="/quan-tri/",
     )
     assert response.status_code == 302, response.get_data(as_text=True)
+    draft_page = response.headers["Location"]
+    assert versions(session_factory) == before
+    page = admin.client.get(draft_page).get_data(as_text=True)
+    assert "Bản nháp quy trình" in page and "Task_Reception" in page
+    response = admin.submit(f"{draft_page}/xuat-ban", {}, page=draft_page)
+    assert response.status_code == 302
     assert "phiên bản 2" in admin.client.get("/quan-tri/").get_data(as_text=True)
+    assert versions(session_factory) == before + 1
 
 
 def test_only_administrators_publish(app, demo, session_factory):
