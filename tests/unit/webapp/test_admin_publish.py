@@ -48,9 +48,7 @@ def test_malformed_bpmn_upload_lists_problems_by_element_and_changes_nothing(
     assert versions(session_factory) == before
 
 
-def test_valid_bpmn_upload_becomes_a_draft_then_publishes_a_new_version(
-    app, demo, session_factory
-):
+def test_valid_bpmn_upload_becomes_a_draft_then_publishes_a_new_version(app, demo, session_factory):
     admin = Browser(app.test_client())
     admin.login("quantri")
     before = versions(session_factory)
