@@ -1,14 +1,20 @@
-"""Cấp giấy phép xây dựng nhà ở riêng lẻ: consultation and site inspection run in parallel."""
+"""Cấp giấy phép xây dựng nhà ở riêng lẻ: the consulted agency answers in its own inbox while
+the site inspection runs in parallel."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
+from engine.agencies.models import Agency
 from engine.db import transaction
+from engine.demo import PARTNER_WARD_CODE
 from engine.dossiers.models import Dossier
 from engine.dossiers.submission import submit_dossier
+from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.procedures.queries import get_procedure
 from engine.tasks.models import OPEN, Task
+from engine.tasks.queries import list_inbox
 from tests.factories import complete, open_task
 
 GIAY_PHEP_XAY_DUNG = "1.009994"
@@ -61,20 +67,46 @@ def test_permit_waits_for_both_consultation_and_site_inspection(demo, session_fa
         session_factory,
         demo.actor("thuly"),
         open_task(session_factory, dossier_id, "processing").id,
-        {"appraisal_note": "Phù hợp quy hoạch sử dụng đất ở.", "proposal": "continue"},
+        {
+            "appraisal_note": "Phù hợp quy hoạch sử dụng đất ở.",
+            "proposal": "continue",
+            "consulted_agency_code": PARTNER_WARD_CODE,
+        },
     )
     branches = open_tasks(session_factory, dossier_id)
     assert set(branches) == {"Task_Consultation", "Task_SiteInspection"}
-    assert branches["Task_Consultation"].title == "Lấy ý kiến cơ quan liên quan"
+    assert branches["Task_Consultation"].title == "Cơ quan liên quan cho ý kiến"
+    partner_officer, home_officer = demo.actor("thulycn"), demo.actor("thuly")
+    with session_factory() as session:
+        partner_id = session.scalar(select(Agency.id).where(Agency.code == PARTNER_WARD_CODE))
+        dossier = session.get(Dossier, dossier_id)
+        assert branches["Task_Consultation"].agency_id == partner_id
+        assert branches["Task_SiteInspection"].agency_id == dossier.receiving_agency_id
+        assert dossier.agency_id == dossier.receiving_agency_id, "the dossier stays home"
+        assert dossier.status == "processing"
+        assert [(link.agency_id, link.part) for link in dossier.agency_links] == [
+            (partner_id, "coordination")
+        ]
+        partner_inbox = [task.bpmn_id for task in list_inbox(session, partner_officer)]
+        home_inbox = [task.bpmn_id for task in list_inbox(session, home_officer)]
+    assert partner_inbox == ["Task_Consultation"]
+    assert home_inbox == ["Task_SiteInspection"]
 
+    with pytest.raises((Forbidden, NotFound)):
+        complete(
+            session_factory,
+            demo.actor("thuly"),
+            branches["Task_Consultation"].id,
+            {"reply_reference": "Số 1", "reply_outcome": "agree"},
+        )
     complete(
         session_factory,
-        demo.actor("thuly"),
+        demo.actor("thulycn"),
         branches["Task_Consultation"].id,
         {
-            "consulted_agencies": "Công an phường (phòng cháy, chữa cháy)",
-            "request_reference": "Văn bản số 12/UBND-KT ngày 02/12/2026",
+            "reply_reference": "Văn bản số 12/UBND-QLĐT ngày 02/12/2026",
             "reply_outcome": "agree",
+            "reply_summary": "Thống nhất, công trình không ảnh hưởng hạ tầng kỹ thuật.",
         },
     )
     assert set(open_tasks(session_factory, dossier_id)) == {"Task_SiteInspection"}
@@ -129,18 +161,18 @@ def test_leader_sends_the_proposal_back(demo, session_factory):
         session_factory,
         demo.actor("thuly"),
         open_task(session_factory, dossier_id, "processing").id,
-        {"appraisal_note": "Đủ.", "proposal": "continue"},
+        {
+            "appraisal_note": "Đủ.",
+            "proposal": "continue",
+            "consulted_agency_code": PARTNER_WARD_CODE,
+        },
     )
     tasks = open_tasks(session_factory, dossier_id)
     complete(
         session_factory,
-        demo.actor("thuly"),
+        demo.actor("thulycn"),
         tasks["Task_Consultation"].id,
-        {
-            "consulted_agencies": "Điện lực",
-            "request_reference": "Số 13",
-            "reply_outcome": "no_reply",
-        },
+        {"reply_reference": "Số 13", "reply_outcome": "agree_with_conditions"},
     )
     complete(
         session_factory,
@@ -161,3 +193,34 @@ def test_leader_sends_the_proposal_back(demo, session_factory):
         {"approval_decision": "not_approve", "approval_reason": "Bổ sung ý kiến điện lực."},
     )
     assert set(open_tasks(session_factory, dossier_id)) == {"Task_Proposal"}
+
+
+def test_appraisal_names_the_consulted_agency_and_an_unknown_code_is_refused(demo, session_factory):
+    with session_factory() as session, transaction(session):
+        dossier_id = submit_dossier(
+            session, demo.actor("congdan"), GIAY_PHEP_XAY_DUNG, application()
+        ).id
+    complete(
+        session_factory,
+        demo.actor("motcua"),
+        open_task(session_factory, dossier_id).id,
+        {"decision": "accept", "fee_receipt_number": "BL-2"},
+    )
+    appraisal = open_task(session_factory, dossier_id, "processing").id
+    with pytest.raises(InvalidInput) as missing:
+        complete(
+            session_factory,
+            demo.actor("thuly"),
+            appraisal,
+            {"appraisal_note": "Đủ.", "proposal": "continue"},
+        )
+    assert "consulted_agency_code" in missing.value.field_errors
+    with pytest.raises(InvalidInput) as unknown:
+        complete(
+            session_factory,
+            demo.actor("thuly"),
+            appraisal,
+            {"appraisal_note": "Đủ.", "proposal": "continue", "consulted_agency_code": "9.99"},
+        )
+    assert "Không tìm thấy cơ quan" in unknown.value.field_errors["consulted_agency_code"]
+    assert set(open_tasks(session_factory, dossier_id)) == {"Task_Appraisal"}
