@@ -17,6 +17,7 @@ from lxml import etree
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from engine.dossiers.interagency import AGENCY_VARIABLE
 from engine.errors import InvalidInput
 from engine.procedures.problems import BPMN_NS, clean_text
 from engine.procedures.sample_data import sample_from_form
@@ -57,6 +58,8 @@ class TrialStep:
     data: dict = field(default_factory=dict)
     #: "mẫu" (sample data), "giả lập" (stub connector result) or ""
     note: str = ""
+    #: the agency code a liên thông task (agencyCodeVariable) would be offered to
+    agency_code: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -150,6 +153,7 @@ def trial_run(files: dict[str, str], sample: dict | None = None, *, max_steps: i
                 lane=task.task_spec.lane or "",
                 data=data,
                 note=note,
+                agency_code=_agency_code(task),
             )
         )
     return TrialRun(
@@ -159,6 +163,11 @@ def trial_run(files: dict[str, str], sample: dict | None = None, *, max_steps: i
         outcome=outcome,
         end_status=runtime.end_status(workflow),
     )
+
+
+def _agency_code(task) -> str:
+    variable = runtime.task_properties(task).get(AGENCY_VARIABLE)
+    return str(task.data.get(variable) or "") if variable else ""
 
 
 def _element_kinds(documents) -> dict[str, str]:

@@ -129,3 +129,13 @@ def test_preview_diagram_marks_the_path_or_is_none_without_coordinates():
         "</bpmn:definitions>"
     )
     assert preview_diagram(files) is None
+
+
+def test_a_liaison_task_names_the_agency_it_would_go_to():
+    run = trial_run(
+        package_files("cap_giay_phep_xay_dung_nha_o"),
+        {"Task_Appraisal": {"consulted_agency_code": "000.00.25.H25"}},
+    )
+    consultation = next(step for step in run.steps if step.element_id == "Task_Consultation")
+    assert consultation.agency_code == "000.00.25.H25"
+    assert all(step.agency_code == "" for step in run.steps if step is not consultation)
