@@ -74,6 +74,7 @@ def test_citizen_submits_and_officers_return_the_result(
         "motcua",
         ["Tại Bộ phận một cửa"],
         {"returned_to": "Nguyễn Văn An"},
+        **accounts,
     )
 
     page.goto(f"{live_server}/tra-cuu?ma={code}")
