@@ -25,6 +25,8 @@ from engine.workflow import runtime
 from engine.workflow.diagram import diagram_states, render_diagram
 
 MAX_STEPS = 100
+#: how a step's data came about: sample data typed in, or a connector's stub result
+SAMPLE, STUB = "mẫu", "giả lập"
 #: what a service task's result variable holds in a trial run
 STUB_RESULT = {"ket_qua_gia_lap": True, "note": "Kết quả giả lập của lần chạy thử"}
 KIND_LABELS = {
@@ -82,7 +84,9 @@ class TrialRun:
     end_status: str | None = None
 
 
-def trial_run(files: dict[str, str], sample: dict | None = None, *, max_steps: int = MAX_STEPS):
+def trial_run(
+    files: dict[str, str], sample: dict | None = None, *, max_steps: int = MAX_STEPS
+) -> TrialRun:
     """Run the package (path -> text, as a version or draft keeps it) with sample data.
 
     `sample` maps "application" to the applicant's form data and a user task's element id to
@@ -91,49 +95,60 @@ def trial_run(files: dict[str, str], sample: dict | None = None, *, max_steps: i
     sample = sample or {}
     bpmn = {path: text for path, text in files.items() if path.lower().endswith(".bpmn")}
     dmn = {path: text for path, text in files.items() if path.lower().endswith(".dmn")}
-    kinds = _element_kinds(bpmn.values())
     record = _json(files.get("procedure.json", "{}"))
     application = _form_sample(files, record.get("applicant_form"))
     application |= sample.get("application") or {}
     _, spec, subprocess_specs = runtime.parse_specs(bpmn, dmn)
     workflow = runtime.start_workflow((spec, subprocess_specs), {"application": application})
-
     given: dict[str, tuple[dict, str]] = {}
-    outcome, done = "", 0
+    outcome = _walk(workflow, files, sample, given, max_steps)
+    return TrialRun(
+        steps=_path(workflow, _element_kinds(bpmn.values()), given),
+        states=diagram_states(workflow, next(iter(bpmn.values()))),
+        finished=workflow.is_completed(),
+        outcome=outcome,
+        end_status=runtime.end_status(workflow),
+    )
+
+
+def _walk(workflow, files: dict, sample: dict, given: dict, max_steps: int) -> str:
+    """Complete one waiting task at a time until the end; `given` collects what each got."""
+    done = 0
     try:
         workflow.do_engine_steps()
         while not workflow.is_completed():
             if done >= max_steps:
-                outcome = f"Dừng sau {max_steps} bước (giới hạn của lần chạy thử): có vòng lặp?"
-                break
+                return f"Dừng sau {max_steps} bước (giới hạn của lần chạy thử): có vòng lặp?"
             ready = runtime.open_user_tasks(workflow)
             services = runtime.waiting_service_tasks(workflow)
-            if not ready and not services:
-                outcome = "Dừng: quy trình chờ hẹn giờ hoặc thông điệp, lần chạy thử không chờ."
-                break
             if services:
                 task = services[0]
                 task.data[task.task_spec.result_variable] = dict(STUB_RESULT)
-                given[str(task.id)] = (dict(STUB_RESULT), "giả lập")
+                given[str(task.id)] = (dict(STUB_RESULT), STUB)
                 task.complete()
-            else:
+            elif ready:
                 task = ready[0]
                 properties = runtime.task_properties(task)
                 data = _form_sample(files, properties.get("formJsonSchemaFilename"))
                 data |= sample.get(task.task_spec.bpmn_id) or {}
                 task.data.update(data)
-                given[str(task.id)] = (data, "mẫu")
+                given[str(task.id)] = (data, SAMPLE)
                 task.run()
+            else:
+                return "Dừng: quy trình chờ hẹn giờ hoặc thông điệp, lần chạy thử không chờ."
             done += 1
             workflow.do_engine_steps()
-        else:
-            outcome = "Quy trình đi đến sự kiện kết thúc."
     except SpiffWorkflowException as error:
         element = getattr(getattr(error, "task_spec", None), "bpmn_id", None) or ""
-        outcome = f"Dừng vì lỗi tại {element}: {clean_text(str(error))}."
+        return f"Dừng vì lỗi tại {element}: {clean_text(str(error))}."
+    finally:
+        for call in workflow.script_engine.service_calls:
+            given.setdefault(call.spiff_task_id, ({"operation": call.operation}, STUB))
+    return "Quy trình đi đến sự kiện kết thúc."
 
-    for call in workflow.script_engine.service_calls:
-        given.setdefault(call.spiff_task_id, ({"operation": call.operation}, "giả lập"))
+
+def _path(workflow, kinds: dict[str, str], given: dict) -> list[TrialStep]:
+    """The BPMN elements the run completed, in the order they completed."""
     completed = [
         task
         for task in workflow.get_tasks(state=TaskState.COMPLETED)
@@ -143,7 +158,7 @@ def trial_run(files: dict[str, str], sample: dict | None = None, *, max_steps: i
     steps = []
     for task in completed:
         data, note = given.get(str(task.id), ({}, ""))
-        if note == "giả lập" and "operation" not in data:
+        if note == STUB and "operation" not in data:
             data = {"operation": getattr(task.task_spec, "operation_name", "")} | data
         steps.append(
             TrialStep(
@@ -156,13 +171,7 @@ def trial_run(files: dict[str, str], sample: dict | None = None, *, max_steps: i
                 agency_code=_agency_code(task),
             )
         )
-    return TrialRun(
-        steps=steps,
-        states=diagram_states(workflow, next(iter(bpmn.values()))),
-        finished=workflow.is_completed(),
-        outcome=outcome,
-        end_status=runtime.end_status(workflow),
-    )
+    return steps
 
 
 def _agency_code(task) -> str:

@@ -30,11 +30,8 @@ def draft_trial_run(draft_id: int):
 def publish_draft_view(draft_id: int):
     with transaction(db.session):
         version = publish_draft(db.session, current_actor(), draft_id)
-        flash(
-            f"Đã công bố {version.procedure.code} — {version.procedure.name}, "
-            f"phiên bản {version.number}.",
-            "success",
-        )
+        published = (version.procedure.code, version.procedure.name, version.number)
+    flash(f"Đã công bố {published[0]} — {published[1]}, phiên bản {published[2]}.", "success")
     return redirect(url_for(".procedures"))
 
 
