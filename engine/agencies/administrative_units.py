@@ -41,7 +41,8 @@ CODE_PREFIX = "DVHC"
 class OfficialUnit:
     """One administrative unit as the data names it."""
 
-    #: statistical code, no leading zeros: "79" for a province, "26734" for a commune
+    #: statistical code as the GSO writes it: two digits for a province ("04"), five for a
+    #: commune ("00004"), so the two never collide
     unit_code: str
     #: "Thành phố Hồ Chí Minh", "Phường Sài Gòn"
     name: str
@@ -57,8 +58,8 @@ class OfficialUnit:
     @property
     def agency_code(self) -> str:
         if self.province_code is None:
-            return f"{CODE_PREFIX}.{int(self.unit_code):02d}"
-        return f"{CODE_PREFIX}.{int(self.province_code):02d}.{int(self.unit_code):05d}"
+            return f"{CODE_PREFIX}.{self.unit_code}"
+        return f"{CODE_PREFIX}.{self.province_code}.{self.unit_code}"
 
     @property
     def agency_name(self) -> str:
@@ -91,7 +92,7 @@ def official_units(province_code: str | None = None) -> list[OfficialUnit]:
     from vietnam_provinces import Province, Ward
 
     provinces = [
-        OfficialUnit(str(int(p.code)), p.name, p.division_type.value)
+        OfficialUnit(f"{int(p.code):02d}", p.name, p.division_type.value)
         for p in Province.iter_all()
         if province_code is None or int(p.code) == _number(province_code)
     ]
@@ -99,9 +100,11 @@ def official_units(province_code: str | None = None) -> list[OfficialUnit]:
         raise NotFound(f"Không có tỉnh, thành phố mã {province_code} trong dữ liệu.")
     wanted = {unit.unit_code for unit in provinces}
     wards = [
-        OfficialUnit(str(int(w.code)), w.name, w.division_type.value, str(int(w.province_code)))
+        OfficialUnit(
+            f"{int(w.code):05d}", w.name, w.division_type.value, f"{int(w.province_code):02d}"
+        )
         for w in Ward.iter_all()
-        if str(int(w.province_code)) in wanted
+        if f"{int(w.province_code):02d}" in wanted
     ]
     return provinces + wards
 
