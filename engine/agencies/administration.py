@@ -78,11 +78,26 @@ def get_administered_agency(session: Session, actor: Actor, agency_id: int) -> A
 
 
 def create_agency(
-    session: Session, actor: Actor, *, code: str, name: str, level: str, parent_id: int | None
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    level: str,
+    parent_id: int | None,
+    admin_unit_code: str = "",
 ) -> Agency:
     """Declare a unit under a parent the actor administers (no parent: root administrators)."""
     require_admin_of(session, actor, parent_id)
-    values = _checked(session, None, code=code, name=name, level=level, parent_id=parent_id)
+    values = _checked(
+        session,
+        None,
+        code=code,
+        name=name,
+        level=level,
+        parent_id=parent_id,
+        admin_unit_code=admin_unit_code,
+    )
     agency = Agency(**values, is_active=True)
     session.add(agency)
     session.flush()
@@ -99,13 +114,25 @@ def update_agency(
     name: str,
     level: str,
     parent_id: int | None,
+    admin_unit_code: str = "",
 ) -> Agency:
-    """Rename, recode or move a unit; the new parent must be in the actor's scope too."""
+    """Rename, recode or move a unit; the new parent must be in the actor's scope too.
+
+    `admin_unit_code` links the unit to an administrative unit of the import (a province set
+    up by hand before importing its communes)."""
     agency = get_administered_agency(session, actor, agency_id)
     require_admin_of(session, actor, agency.id)
     if parent_id != agency.parent_id:
         require_admin_of(session, actor, parent_id)
-    values = _checked(session, agency, code=code, name=name, level=level, parent_id=parent_id)
+    values = _checked(
+        session,
+        agency,
+        code=code,
+        name=name,
+        level=level,
+        parent_id=parent_id,
+        admin_unit_code=admin_unit_code,
+    )
     changed = {key: value for key, value in values.items() if getattr(agency, key) != value}
     old_code = agency.code
     for key, value in changed.items():
@@ -166,9 +193,21 @@ def _checked(
     name: str,
     level: str,
     parent_id: int | None,
+    admin_unit_code: str,
 ) -> dict:
     code, name = code.strip(), " ".join(name.split())
+    unit_code = admin_unit_code.strip() or None
     problems: dict[str, str] = {}
+    if unit_code is not None:
+        if not (unit_code.isdigit() and len(unit_code) in (2, 5)):
+            problems["admin_unit_code"] = (
+                "Mã đơn vị hành chính gồm 2 chữ số (tỉnh, ví dụ 79) "
+                "hoặc 5 chữ số (xã, ví dụ 26734)."
+            )
+        else:
+            holder = session.scalar(select(Agency).where(Agency.admin_unit_code == unit_code))
+            if holder is not None and holder is not agency:
+                problems["admin_unit_code"] = f"Mã {unit_code} đã gắn với {holder.name}."
     if not CODE_PATTERN.match(code):
         problems["code"] = (
             "Mã đơn vị gồm 2–40 ký tự: chữ, số, dấu chấm hoặc gạch ngang (ví dụ 000.00.20.H25)."
@@ -195,4 +234,10 @@ def _checked(
             )
     if problems:
         raise InvalidInput("Thông tin đơn vị chưa hợp lệ.", problems)
-    return {"code": code, "name": name, "level": level, "parent_id": parent_id}
+    return {
+        "code": code,
+        "name": name,
+        "level": level,
+        "parent_id": parent_id,
+        "admin_unit_code": unit_code,
+    }

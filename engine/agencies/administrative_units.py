@@ -13,7 +13,13 @@ a code formed from the statistical code instead: `DVHC.<province>` for a provinc
 unique, never confused with a mã định danh (which has no letters before its last group), and
 reads well as a dossier-code prefix (`DVHC.79.26734-261129-0001`). The statistical code itself
 is kept in `Agency.admin_unit_code`, and the import matches on it: an administrator may replace
-an imported unit's code by its real mã định danh, and the next import keeps that code.
+an imported unit's code by its real mã định danh, and the next import keeps that code; a
+hand-made agency given a statistical code on its edit page (a province set up before the
+import) is updated in place and receives its communes.
+
+Who may import: the CLI (`motcua import-units`, the system) anything, the whole country
+included; an administrator on the agencies page only a province whose agency they administer,
+so no imported unit lands outside every administrator's scope.
 
 Idempotent: running it twice changes nothing the second time. A unit of the imported scope
 that is no longer in the data is retired (is_active False), never deleted, so old dossiers keep
@@ -30,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from engine.agencies.models import Agency
 from engine.agencies.tree import require_admin_of
-from engine.errors import NotFound
+from engine.errors import Forbidden, NotFound
 from engine.users.actor import Actor
 from engine.users.admin_audit import record_admin_change
 
@@ -128,8 +134,8 @@ def import_units(
     """Create or update the units of one province (or of the whole country); retire the rest.
 
     `units` defaults to the package's data; tests pass a trimmed list to see a unit disappear.
-    Whole-country imports create top-level agencies, so they need a root administrator; a
-    province import needs the administrator of that province's agency once it exists.
+    The system (CLI) may import anything; an administrator only a province whose agency they
+    administer (a hand-made province agency is linked by giving it the province's code).
     """
     units = list(units) if units is not None else official_units(province_code)
     provinces = [unit for unit in units if unit.province_code is None]
@@ -167,12 +173,21 @@ def _check_scope(
     provinces: list[OfficialUnit],
     existing: dict[str, Agency],
 ) -> None:
-    if province_code is None:
-        require_admin_of(session, actor, None)
+    """The CLI (the system) imports anything; an administrator fills in a province whose
+    agency they already administer, so nothing lands outside every administrator's scope."""
+    if actor.kind == "system":
         return
+    if province_code is None:
+        raise Forbidden("Nhập toàn quốc chỉ thực hiện bằng lệnh motcua import-units.")
     for unit in provinces:
         agency = existing.get(unit.unit_code)
-        require_admin_of(session, actor, agency.id if agency else None)
+        if agency is None:
+            raise Forbidden(
+                f"Tỉnh, thành phố mã {unit.unit_code} ({unit.name}) chưa gắn với đơn vị nào "
+                "bạn quản trị: ghi mã đơn vị hành chính này vào đơn vị cấp tỉnh (trang Sửa "
+                "đơn vị), hoặc dùng lệnh motcua import-units."
+            )
+        require_admin_of(session, actor, agency.id)
 
 
 def _upsert(

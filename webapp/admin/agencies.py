@@ -17,7 +17,7 @@ from engine.agencies.administration import (
 from engine.agencies.administrative_units import data_version, import_units
 from engine.agencies.tree import is_root_administrator
 from engine.db import transaction
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from webapp.admin import bp
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -30,7 +30,7 @@ def agencies():
         "admin/agencies.html",
         roots=administered_tree(db.session, actor),
         levels=AGENCY_LEVELS,
-        may_import_country=is_root_administrator(db.session, actor),
+        may_add_top=is_root_administrator(db.session, actor),
         data_source=data_version(),
     )
 
@@ -56,7 +56,8 @@ def create_agency_():
 @bp.get("/co-quan/<int:agency_id>/sua")
 def edit_agency(agency_id: int):
     agency = get_administered_agency(db.session, current_actor(), agency_id)
-    values = {key: getattr(agency, key) for key in ("code", "name", "level", "parent_id")}
+    keys = ("code", "name", "level", "parent_id", "admin_unit_code")
+    values = {key: getattr(agency, key) for key in keys}
     return _render_form(values, {}, agency=agency)
 
 
@@ -104,15 +105,15 @@ def restore_agency_(agency_id: int):
 
 @bp.post("/co-quan/nhap-don-vi-hanh-chinh")
 def import_units_():
-    """One province, or the whole country (34 + 3,321 units: a few seconds)."""
-    province = (request.form.get("province_code") or "").strip() or None
-    if province is None and request.form.get("scope") != "all":
-        flash("Nhập mã tỉnh, thành phố (ví dụ 79) hoặc chọn nhập toàn quốc.", "error")
+    """One province the administrator holds; the whole country is the CLI's job."""
+    province = (request.form.get("province_code") or "").strip()
+    if not province:
+        flash("Nhập mã tỉnh, thành phố (ví dụ 79).", "error")
         return redirect(url_for(".agencies"))
     try:
         with transaction(db.session):
             report = import_units(db.session, current_actor(), province_code=province)
-    except NotFound as error:
+    except (NotFound, Forbidden) as error:
         flash(error.message, "error")
         return redirect(url_for(".agencies"))
     return render_template(
@@ -129,6 +130,7 @@ def _posted() -> dict:
         "name": request.form.get("name", ""),
         "level": request.form.get("level", ""),
         "parent_id": request.form.get("parent_id", type=int),
+        "admin_unit_code": request.form.get("admin_unit_code", ""),
     }
 
 

@@ -11,6 +11,7 @@ from engine.agencies.models import Agency
 from engine.db import transaction
 from engine.errors import Forbidden
 from engine.users.actor import SYSTEM
+from engine.users.models import RoleAssignment, User
 
 HO_CHI_MINH = "79"
 
@@ -87,6 +88,22 @@ def test_whole_country(session_factory):
         assert count == 34 + 3321
 
 
-def test_a_ward_administrator_cannot_import(demo, session_factory):
+def test_administrators_import_only_a_province_they_hold(demo, session_factory):
     with pytest.raises(Forbidden), session_factory() as session:
-        import_units(session, demo.actor("quantri"), province_code="04")
+        import_units(session, demo.actor("quantri"), province_code="04")  # not linked
+    with pytest.raises(Forbidden), session_factory() as session:
+        import_units(session, demo.actor("quantri"))  # the whole country: CLI only
+    with session_factory() as session, transaction(session):
+        province = session.scalar(select(Agency).where(Agency.code == "000.00.00.H25"))
+        province.admin_unit_code = "79"  # Bình Dương is part of Hồ Chí Minh City since 2025
+        admin = User(username="qt_tinh", full_name="Quản trị tỉnh", kind="officer")
+        admin.roles = [RoleAssignment(role="admin", agency_id=province.id)]
+        session.add(admin)
+    with pytest.raises(Forbidden), session_factory() as session:
+        import_units(session, demo.actor("quantri"), province_code="79")  # a ward's admin
+    with session_factory() as session, transaction(session):
+        report = import_units(session, demo.actor("qt_tinh"), province_code="79")
+    assert report.counts["created"] == sum(
+        1 for ward in Ward.iter_all() if int(ward.province_code) == 79
+    )
+    assert report.counts["updated"] == 1  # the province agency, renamed

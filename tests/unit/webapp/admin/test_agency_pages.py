@@ -100,30 +100,51 @@ def test_create_edit_and_retire_a_unit(browser, demo, session_factory):
     assert {"agency_created", "agency_updated", "agency_retired"} <= actions
 
 
-def test_import_one_province_shows_a_summary(browser, demo, session_factory):
+def test_link_the_province_then_import_its_communes(browser, demo, session_factory):
     make_province_admin(session_factory)
     browser.login("qt_tinh")
-    # the demo province is a hand-made top-level unit: importing a new province needs a root
-    # administrator, which the province administrator is
+    province = agency(session_factory, "000.00.00.H25")
+    import_form = {"province_code": "79"}
     response = browser.submit(
         "/quan-tri/co-quan/nhap-don-vi-hanh-chinh",
-        {"province_code": "4", "scope": "province"},
+        import_form,
         page="/quan-tri/co-quan",
+        follow_redirects=True,
+    )
+    assert "chưa gắn với đơn vị nào bạn quản trị" in response.get_data(as_text=True)
+
+    # Bình Dương joined Hồ Chí Minh City on 1 July 2025: link the province agency to code 79
+    edit = f"/quan-tri/co-quan/{province.id}/sua"
+    form = {"code": province.code, "name": province.name, "level": "province", "parent_id": ""}
+    response = browser.submit(edit, {**form, "admin_unit_code": "7"})
+    assert "Mã đơn vị hành chính gồm 2 chữ số" in response.get_data(as_text=True)
+    assert browser.submit(edit, {**form, "admin_unit_code": "79"}).status_code == 302
+
+    response = browser.submit(
+        "/quan-tri/co-quan/nhap-don-vi-hanh-chinh", import_form, page="/quan-tri/co-quan"
     )
     assert response.status_code == 200
+    communes = sum(1 for ward in Ward.iter_all() if int(ward.province_code) == 79)
     text = response.get_data(as_text=True)
-    communes = sum(1 for ward in Ward.iter_all() if int(ward.province_code) == 4)
-    assert f"<tr><th>Thêm mới</th><td>{communes + 1}</td></tr>" in text
-    with session_factory() as session:
-        province = session.scalar(select(Agency).where(Agency.admin_unit_code == "04"))
-        assert province.name == "UBND tỉnh Cao Bằng"
+    assert f"<tr><th>Thêm mới</th><td>{communes}</td></tr>" in text
+    assert "<tr><th>Cập nhật</th><td>1</td></tr>" in text  # the province's name
+    province = agency(session_factory, "000.00.00.H25")  # its own code kept
+    assert province.name == "UBND thành phố Hồ Chí Minh"
+    tree = browser.client.get("/quan-tri/co-quan").get_data(as_text=True)
+    assert "UBND phường Sài Gòn" in tree and "UBND phường Phú Cường" in tree
 
 
-def test_ward_admin_cannot_import(browser, demo):
+def test_ward_admin_cannot_import_the_province(browser, demo, session_factory):
+    with session_factory() as session, transaction(session):
+        province = session.scalar(select(Agency).where(Agency.parent_id.is_(None)))
+        province.admin_unit_code = "79"
     browser.login("quantri")
     response = browser.submit(
         "/quan-tri/co-quan/nhap-don-vi-hanh-chinh",
-        {"province_code": "4", "scope": "province"},
+        {"province_code": "79"},
         page="/quan-tri/co-quan",
+        follow_redirects=True,
     )
-    assert response.status_code == 403
+    assert "Bạn không có quyền quản trị đơn vị này." in response.get_data(as_text=True)
+    with session_factory() as session:
+        assert session.scalar(select(Agency).where(Agency.admin_unit_code.like("2%"))) is None
