@@ -1,4 +1,4 @@
-"""The `motcua` command: init, publish, serve, worker."""
+"""The `motcua` command: init, publish, serve, worker, import-units."""
 
 from __future__ import annotations
 
@@ -79,3 +79,26 @@ def worker(interval: float) -> None:
     from engine.worker import run_worker
 
     run_worker(interval_seconds=interval)
+
+
+@main.command("import-units", help="Import or update Vietnam's administrative units.")
+@click.option("--province", "province_code", help="Statistical code of one province (e.g. 79).")
+def import_units_command(province_code: str | None) -> None:
+    """34 provinces and 3,321 communes from the vietnam-provinces package; idempotent."""
+    from engine.agencies.administrative_units import data_version, import_units
+    from engine.errors import NotFound
+    from engine.users.actor import SYSTEM
+
+    session_factory = make_session_factory(make_engine())
+    try:
+        with session_factory() as session, transaction(session):
+            report = import_units(session, SYSTEM, province_code=province_code)
+    except NotFound as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    counts = report.counts
+    click.echo(f"Nguồn: {data_version()}")
+    click.echo(
+        f"Thêm mới {counts['created']}, cập nhật {counts['updated']}, "
+        f"ngừng hoạt động {counts['retired']}, không đổi {counts['unchanged']}."
+    )

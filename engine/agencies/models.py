@@ -17,6 +17,10 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(255))
     #: province / commune / department...
     level: Mapped[str] = mapped_column(String(20))
+    #: the statistical code of the administrative unit this agency is the People's Committee
+    #: of (mã đơn vị hành chính: "79" for a province, "26734" for a commune); set by the
+    #: import (engine/agencies/administrative_units.py), None for hand-made units
+    admin_unit_code: Mapped[str | None] = mapped_column(String(10), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     #: retired units stay for the dossiers that name them
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -31,9 +31,12 @@ def task_agency_id(session: Session, dossier: Dossier, spiff_task) -> int | None
     if not variable:
         return dossier.receiving_agency_id
     code = str(spiff_task.data.get(variable) or "").strip()
-    agency = session.scalar(select(Agency).where(Agency.code == code, Agency.is_active))
+    agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
         message = f"Không tìm thấy cơ quan có mã “{code}”."
+        raise InvalidInput(message, {_form_field(variable): message})
+    if not agency.is_active:
+        message = f"{agency.name} (mã {code}) đã ngừng hoạt động, không nhận hồ sơ mới."
         raise InvalidInput(message, {_form_field(variable): message})
     return agency.id
 

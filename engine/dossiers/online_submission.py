@@ -18,10 +18,18 @@ SUBMITTED_TEMPLATE = "submitted"
 
 
 def submit_online(
-    session: Session, actor: Actor, procedure_code: str, data: dict, attachments: dict[str, int]
+    session: Session,
+    actor: Actor,
+    procedure_code: str,
+    data: dict,
+    attachments: dict[str, int],
+    *,
+    agency_id: int | None = None,
 ) -> Dossier:
     """Check the form and the documents together (every error at once), then create the
     dossier, link its files, drop the draft and enqueue the confirmation e-mail.
+
+    `agency_id` is the receiving unit the applicant chose, when several handle the procedure.
     """
     version = latest_version(session, get_procedure(session, procedure_code))
     slots = document_slots(version)
@@ -33,7 +41,7 @@ def submit_online(
     if errors:
         raise InvalidInput("Hồ sơ chưa đầy đủ, vui lòng kiểm tra lại.", errors)
 
-    dossier = submit_dossier(session, actor, procedure_code, data)
+    dossier = submit_dossier(session, actor, procedure_code, data, agency_id=agency_id)
     attach_documents(session, actor, dossier, slots, attachments)
     draft = find_draft(session, actor, procedure_code)
     if draft is not None:

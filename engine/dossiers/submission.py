@@ -15,6 +15,7 @@ from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.procedures.form_data import applicant_form_name, validated_form_data
 from engine.procedures.models import Procedure
 from engine.procedures.queries import latest_version
+from engine.procedures.receiving_units import handles_procedure, receiving_agencies
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
 from engine.users.models import User
@@ -78,18 +79,52 @@ def submit_dossier(
 def _receiving_agency(
     session: Session, actor: Actor, procedure: Procedure, channel: int, agency_id: int | None
 ) -> Agency:
+    """Online: one of the units that handle the procedure (the applicant picks when there are
+    several). Counter: the officer's own unit, if it handles the procedure. Never a retired one.
+    """
     if channel not in CHANNELS:
         raise InvalidInput("Kênh nộp hồ sơ không hợp lệ.", {"channel": "Kênh nộp không hợp lệ."})
     if channel == CHANNEL_ONLINE:
         if actor.kind not in ("citizen", "organisation"):
             raise Forbidden("Chỉ công dân, tổ chức đã đăng nhập mới nộp hồ sơ trực tuyến.")
-        agency_id = procedure.agency_id
-    elif agency_id is None or not actor.has_role("reception", agency_id):
+        return _chosen_unit(session, procedure, agency_id)
+    if agency_id is None or not actor.has_role("reception", agency_id):
         raise Forbidden("Chỉ cán bộ một cửa của cơ quan mới tiếp nhận hồ sơ tại quầy.")
-    agency = session.get(Agency, agency_id) if agency_id else None
-    if agency is None or not agency.is_active:
+    agency = session.get(Agency, agency_id)
+    if agency is None:
         raise NotFound("Không tìm thấy cơ quan tiếp nhận hồ sơ.")
+    _refuse_retired(agency)
+    if not handles_procedure(session, procedure, agency.id):
+        raise Forbidden(f"{agency.name} không tiếp nhận thủ tục {procedure.name}.")
     return agency
+
+
+def _chosen_unit(session: Session, procedure: Procedure, agency_id: int | None) -> Agency:
+    units = receiving_agencies(session, procedure)
+    if agency_id is None:
+        if len(units) == 1:
+            return units[0]
+        if not units:
+            home = session.get(Agency, procedure.agency_id) if procedure.agency_id else None
+            if home is not None:
+                _refuse_retired(home)
+            raise NotFound("Không tìm thấy cơ quan tiếp nhận hồ sơ.")
+        message = "Vui lòng chọn cơ quan tiếp nhận hồ sơ."
+        raise InvalidInput(message, {"receiving_agency_id": message})
+    chosen = next((unit for unit in units if unit.id == agency_id), None)
+    if chosen is None:
+        agency = session.get(Agency, agency_id)
+        if agency is not None:
+            _refuse_retired(agency)
+        message = "Cơ quan đã chọn không tiếp nhận thủ tục này."
+        raise InvalidInput(message, {"receiving_agency_id": message})
+    return chosen
+
+
+def _refuse_retired(agency: Agency) -> None:
+    if not agency.is_active:
+        message = f"{agency.name} đã ngừng hoạt động, không tiếp nhận hồ sơ mới."
+        raise InvalidInput(message, {"receiving_agency_id": message})
 
 
 def _applicant(session: Session, actor: Actor, channel: int, application: dict) -> dict:

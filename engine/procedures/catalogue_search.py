@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.agencies.models import Agency
-from engine.procedures.models import Procedure
+from engine.procedures.models import Procedure, ProcedureAgency
 
 ONLINE_LEVELS = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần"}
 LEVELS = {
@@ -59,7 +59,12 @@ def search_procedures(session: Session, query: CatalogueQuery) -> list[Procedure
     for word in fold_diacritics(query.keyword).split():
         statement = statement.where(Procedure.search_text.contains(word, autoescape=True))
     if query.agency_id:
-        statement = statement.where(Procedure.agency_id == query.agency_id)
+        handled = select(ProcedureAgency.procedure_id).where(
+            ProcedureAgency.agency_id == query.agency_id
+        )
+        statement = statement.where(
+            (Procedure.agency_id == query.agency_id) | Procedure.id.in_(handled)
+        )
     if query.field:
         statement = statement.where(Procedure.field == query.field)
     if query.level:

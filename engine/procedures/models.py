@@ -31,7 +31,8 @@ class Procedure(Base):
     deadline_working_days: Mapped[int] = mapped_column(default=1)
     #: the procedure record as published (fees, documents, legal basis...)
     record: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: the agency that receives dossiers of this procedure in the demo set-up
+    #: the home unit: it manages the record, and receives the dossiers unless units are
+    #: assigned in procedure_agencies (engine/procedures/receiving_units.py)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
 
@@ -104,3 +105,16 @@ class ProcedureDraft(Base):
 
     def procedure_record(self) -> dict:
         return json.loads(self.files["procedure.json"])
+
+
+class ProcedureAgency(Base):
+    """Unit x procedure: this unit receives and handles dossiers of this procedure."""
+
+    __tablename__ = "procedure_agencies"
+    __table_args__ = (UniqueConstraint("procedure_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(
+        ForeignKey("procedures.id", ondelete="CASCADE"), index=True
+    )
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)

@@ -1,4 +1,4 @@
-"""Administration: procedure catalogue, packages and versions."""
+"""Administration: procedure catalogue, packages and versions, agencies and officers."""
 
 from flask import Blueprint
 
@@ -15,4 +15,12 @@ def administrators_only() -> None:
         raise Forbidden("Chỉ quản trị hệ thống được truy cập trang này.")
 
 
-from webapp.admin import catalogue, drafts, procedures, versions  # noqa: E402, F401
+from webapp.admin import (  # noqa: E402, F401
+    agencies,
+    catalogue,
+    drafts,
+    officers,
+    procedure_units,
+    procedures,
+    versions,
+)

@@ -15,6 +15,7 @@ from engine.errors import InvalidInput
 from engine.files.models import StoredFile
 from engine.procedures.form_data import applicant_form_name, version_form
 from engine.procedures.queries import get_procedure, latest_version
+from engine.procedures.receiving_units import receiving_agencies
 from forms.rendering import form_fields
 from forms.validation import coerce_form_input
 from webapp.auth import current_actor, login_required
@@ -69,7 +70,14 @@ def submit(code: str):
         if not errors:
             try:
                 with transaction(db.session):
-                    dossier = submit_online(db.session, actor, code, data, attachments)
+                    dossier = submit_online(
+                        db.session,
+                        actor,
+                        code,
+                        data,
+                        attachments,
+                        agency_id=request.form.get("receiving_agency_id", type=int),
+                    )
                 return redirect(url_for(".receipt", code=dossier.code))
             except InvalidInput as error:
                 errors = error.field_errors
@@ -91,6 +99,8 @@ def submit(code: str):
         },
         store=list_personal_documents(db.session, actor),
         draft=find_draft(db.session, actor, code),
+        receiving_units=receiving_agencies(db.session, procedure),
+        chosen_unit=request.form.get("receiving_agency_id", type=int),
     )
     response = make_response(page, 400 if errors else 200)
     if response_cookie_cleared:
