@@ -20,9 +20,9 @@ from engine.calendar.deadlines import dossier_deadline, parse_target_duration
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
 from engine.dossiers.interagency import settle_agencies, task_agency_id
 from engine.dossiers.models import Dossier, DossierEvent
+from engine.dossiers.notices import notice_message
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
-from engine.outbox.models import OutboxMessage
 from engine.tasks.due_state import refresh_task_due_times, running_due_at
 from engine.tasks.models import CANCELLED, OPEN, Task
 from engine.timestamps import utcnow
@@ -235,13 +235,13 @@ def _sync_timer(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> N
 
 def _enqueue_service_calls(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> None:
     for call in workflow.script_engine.service_calls:
-        payload = {"dossier_code": dossier.code, **call.payload}
         session.add(
-            OutboxMessage(
-                dossier_id=dossier.id,
-                operation=call.operation,
-                payload=payload,
-                idempotency_key=f"{dossier.id}:{call.spiff_task_id}:{call.operation}",
+            notice_message(
+                session,
+                dossier,
+                call.operation,
+                call.payload,
+                f"{dossier.id}:{call.spiff_task_id}:{call.operation}",
                 spiff_task_id=call.spiff_task_id if call.waits_for_result else None,
             )
         )
