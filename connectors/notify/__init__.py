@@ -33,7 +33,7 @@ def deliver_notice(payload: dict, idempotency_key: str) -> dict:
         {"to": ", ".join(addresses), "subject": payload["subject"], "body": payload["body"]},
         idempotency_key,
     )
-    return {"delivered": True, "channel": "email", "to": addresses, "message_id": sent["message_id"]}
+    return {"delivered": True, "channel": "email", "to": addresses, **sent}
 
 
 for _name, _label in [

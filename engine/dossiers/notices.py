@@ -27,6 +27,8 @@ from engine.users.models import RoleAssignment, User
 APPLICANT_NOTICE = "notify/applicant"
 OFFICER_NOTICE = "notify/officer"
 LEADER_NOTICE = "notify/leader"
+#: statuses the applicant is told about whenever a step reaches them (the BPMN need not ask)
+STATUS_NOTICES = ("refused", "supplement_requested", "result_ready", "returned")
 #: whom a staff notice goes to when its payload names no one
 DEFAULT_STAFF_ROLE = {OFFICER_NOTICE: "processing", LEADER_NOTICE: "leader"}
 #: what an officer reads for the templates a BPMN names without a `message`

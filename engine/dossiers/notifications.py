@@ -28,7 +28,7 @@ TEMPLATE_TEXTS = {
     "returned_to_previous": "Hồ sơ được trả về bước xử lý trước để xem xét lại.",
     "action_undone": "Một thao tác xử lý hồ sơ đã được hoàn tác.",
     "moved_by_admin": "Hồ sơ được chuyển về một bước xử lý trước.",
-    "apology_extension": "Cơ quan xin lỗi vì hồ sơ chưa giải quyết được đúng hạn và hẹn lại ngày trả.",
+    "apology_extension": "Cơ quan xin lỗi vì hồ sơ chậm giải quyết và hẹn lại ngày trả kết quả.",
 }
 #: template -> the e-mail subject after "Hồ sơ <code>: "
 TEMPLATE_SUBJECTS = {
