@@ -55,6 +55,12 @@ def test_a_returned_result_lands_in_the_applicants_store(app, demo, session_fact
     )
     assert response.status_code == 302
     assert "khai-sinh.pdf" in officer.client.get(f"/can-bo/ho-so/{code}").get_data(as_text=True)
+    elsewhere = signed_in(app, "thulycn").submit(
+        f"/can-bo/ho-so/{code}/ket-qua",
+        {"title": "Giả", "result_file": pdf("gia.pdf")},
+        page="/can-bo/",
+    )
+    assert elsewhere.status_code == 404, "an officer of another agency cannot attach a result"
     assert "Kết quả giải quyết" not in citizen.client.get("/kho-giay-to").get_data(as_text=True)
 
     carry_to_returned(demo, session_factory, dossier_id_of(session_factory, code))
