@@ -11,6 +11,7 @@ def import_all_models() -> None:
     import engine.files.models
     import engine.outbox.models
     import engine.procedures.models
+    import engine.rate_limits.models
     import engine.statistics.indexes
     import engine.tasks.models
     import engine.users.admin_audit

@@ -12,6 +12,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from engine.db import make_engine, make_session_factory
 from engine.deadlines.escalation import sweep_deadline_warnings
 from engine.outbox.dispatch import perform_due
+from engine.rate_limits.counters import sweep_rate_limits
 from engine.workflow.timers import fire_due_timers
 
 
@@ -19,7 +20,7 @@ def run_worker(database_url: str | None = None, interval_seconds: float = 2.0) -
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     session_factory = make_session_factory(make_engine(database_url))
     scheduler = BlockingScheduler(timezone="UTC")
-    for job in (fire_due_timers, perform_due, sweep_deadline_warnings):
+    for job in (fire_due_timers, perform_due, sweep_deadline_warnings, sweep_rate_limits):
         scheduler.add_job(
             job,
             "interval",

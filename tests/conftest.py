@@ -12,6 +12,7 @@ import re
 import pytest
 from sqlalchemy import text
 
+from connectors.email.sandbox import MailSandbox
 from engine.db import Base, make_engine, make_session_factory, transaction
 from engine.models import import_all_models
 from engine.schema import upgrade_database
@@ -34,6 +35,28 @@ def db_engine(database_url):
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mail_server():
+    """Notifications go out by e-mail whenever a test runs the outbox worker: an SMTP sandbox
+    keeps them for the whole session. A test that reads mail uses `smtp`, its own server."""
+    sandbox = MailSandbox().start()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in sandbox.environment.items():
+            patch.setenv(name, value)
+        yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A real SMTP server on a free port; the e-mail connector is pointed at it."""
+    sandbox = MailSandbox().start()
+    for name, value in sandbox.environment.items():
+        monkeypatch.setenv(name, value)
+    yield sandbox
+    sandbox.stop()
 
 
 @pytest.fixture

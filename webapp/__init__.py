@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Flask
 
 from engine.db import configure_engine, database_url, driver_url
+from engine.dossiers.notices import public_base_url
 from webapp.extensions import csrf, db
 
 
@@ -22,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
-        PUBLIC_BASE_URL=os.environ.get("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        PUBLIC_BASE_URL=public_base_url(),
     )
     if test_config:
         app.config.update(test_config)

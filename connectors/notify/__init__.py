@@ -1,18 +1,39 @@
-"""Notifications to applicants and officers.
+"""Notifications to applicants and officers, delivered by e-mail over SMTP.
 
-PLACEHOLDER: delivery (e-mail over SMTP, Zalo, in-portal list) comes with the connectors issue.
-Here a notification is recorded as an outbox row and `perform` only marks it handled, returning
-`{"delivered": false}` so nobody mistakes it for a sent message.
+The engine addresses each notification when it queues the outbox row (engine/dossiers/notices.py):
+the payload carries `to` (one address for the applicant, a list for officers and leaders, empty
+when nobody concerned has one), `subject` and `body`. Delivery goes through the same SMTP
+transport as `email/send` (connectors/email/client.py). Without an address the notification stays
+in-portal only: the applicant's notification list reads the outbox row itself.
+
+At least once: the worker performs a row until its result is recorded, so a worker that dies
+between the SMTP exchange and that record sends the message again. Both copies carry the same
+Message-ID, made from the row's idempotency key, so a mail client shows one. A row already done is
+never performed again (engine/outbox/dispatch.py).
+
+Zalo and SMS are not here yet: a later connector adds them beside e-mail.
 """
 
 from __future__ import annotations
 
 from connectors.contract import Operation
+from connectors.email.client import send_email
 from connectors.registry import register
 
+NO_ADDRESS = "no e-mail address"
 
-def _record_only(payload: dict, idempotency_key: str) -> dict:
-    return {"delivered": False, "reason": "delivery not implemented yet"}
+
+def deliver_notice(payload: dict, idempotency_key: str) -> dict:
+    """E-mail the addressed notification, or say it stays in-portal only."""
+    to = payload.get("to")
+    addresses = [to] if isinstance(to, str) else list(to or [])
+    if not addresses:
+        return {"delivered": False, "channel": "portal", "reason": NO_ADDRESS}
+    sent = send_email(
+        {"to": ", ".join(addresses), "subject": payload["subject"], "body": payload["body"]},
+        idempotency_key,
+    )
+    return {"delivered": True, "channel": "email", "to": addresses, **sent}
 
 
 for _name, _label in [
@@ -20,4 +41,4 @@ for _name, _label in [
     ("notify/officer", "Thông báo cho cán bộ xử lý"),
     ("notify/leader", "Thông báo cho lãnh đạo"),
 ]:
-    register(Operation(name=_name, label=_label, waits_for_result=False, perform=_record_only))
+    register(Operation(name=_name, label=_label, waits_for_result=False, perform=deliver_notice))

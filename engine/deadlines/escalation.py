@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
 from engine.db import transaction
 from engine.dossiers.models import Dossier
+from engine.dossiers.notices import addressed_payload
 from engine.outbox.models import OutboxMessage
 from engine.tasks.models import OPEN, Task
 from engine.timestamps import LOCAL_TZ, utcnow
@@ -150,6 +151,8 @@ def _add_once(session: Session, message: OutboxMessage) -> bool:
     )
     if exists is not None:
         return False
+    dossier = session.get(Dossier, message.dossier_id)
+    message.payload = addressed_payload(session, dossier, message.operation, message.payload)
     try:
         with session.begin_nested():
             session.add(message)

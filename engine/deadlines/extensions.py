@@ -17,9 +17,9 @@ from engine.calendar.deadlines import TargetDuration
 from engine.calendar.working_days import calendar_from_session
 from engine.deadlines.models import DeadlineExtension
 from engine.dossiers.models import Dossier, DossierEvent
+from engine.dossiers.notices import queue_applicant_notice
 from engine.dossiers.step import lock_dossier
 from engine.errors import Forbidden, InvalidInput
-from engine.outbox.models import OutboxMessage
 from engine.tasks.models import OPEN, Task
 from engine.timestamps import LOCAL_TZ, utcnow
 from engine.users.actor import Actor
@@ -84,24 +84,19 @@ def extend_deadline(
     )
     dossier.due_at = new_due_at
     session.flush()
-    session.add(
-        OutboxMessage(
-            dossier_id=dossier.id,
-            operation="notify/applicant",
-            payload={
-                "dossier_code": dossier.code,
-                "template": "apology_extension",
-                "form": APOLOGY_FORM,
-                "old_due_at": extension.old_due_at.isoformat(),
-                "new_due_at": new_due_at.isoformat(),
-                "message": (
-                    f"Cơ quan giải quyết xin lỗi ông/bà vì hồ sơ {dossier.code} chưa giải quyết "
-                    f"được đúng hạn. Lý do: {reason}. Ngày hẹn trả kết quả mới: "
-                    f"{_local(new_due_at)}."
-                ),
-            },
-            idempotency_key=f"deadline:extension:{extension.id}:apology",
-        )
+    queue_applicant_notice(
+        session,
+        dossier,
+        "apology_extension",
+        idempotency_key=f"deadline:extension:{extension.id}:apology",
+        form=APOLOGY_FORM,
+        old_due_at=extension.old_due_at.isoformat(),
+        new_due_at=new_due_at.isoformat(),
+        message=(
+            f"Cơ quan giải quyết xin lỗi ông/bà vì hồ sơ {dossier.code} chưa giải quyết "
+            f"được đúng hạn. Lý do: {reason}. Ngày hẹn trả kết quả mới: "
+            f"{_local(new_due_at)}."
+        ),
     )
     session.flush()
     return extension

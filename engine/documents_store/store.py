@@ -1,8 +1,7 @@
 """The e-document store: a citizen's own documents and the results returned to them.
 
-`file_result_to_store` is the hook the return-of-result step calls when a result is returned
-electronically. NOT WIRED YET: the return step (processing actions) does not produce a result
-file on main; when it does, it calls this in the same transaction.
+`file_result_to_store` is called by the step that returns a result electronically
+(engine/dossiers/results.py), in the same transaction.
 """
 
 from __future__ import annotations

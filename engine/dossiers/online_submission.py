@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from engine.dossiers.attachments import attach_documents, document_slots, missing_documents
 from engine.dossiers.drafts import find_draft
 from engine.dossiers.models import Dossier
+from engine.dossiers.notices import queue_applicant_notice
 from engine.dossiers.submission import submit_dossier
 from engine.errors import InvalidInput
 from engine.outbox.models import OutboxMessage
@@ -53,18 +54,12 @@ def submit_online(
 
 def enqueue_submitted_notice(session: Session, dossier: Dossier) -> OutboxMessage:
     """The confirmation e-mail, sent by the worker after the commit (notify/applicant)."""
-    message = OutboxMessage(
-        dossier_id=dossier.id,
-        operation="notify/applicant",
-        payload={
-            "template": SUBMITTED_TEMPLATE,
-            "dossier_code": dossier.code,
-            "procedure_name": dossier.procedure.name,
-            "applicant_name": dossier.applicant_name,
-            "email": dossier.applicant_email,
-            "phone": dossier.applicant_phone,
-        },
+    return queue_applicant_notice(
+        session,
+        dossier,
+        SUBMITTED_TEMPLATE,
         idempotency_key=f"{dossier.id}:submitted:notify/applicant",
+        procedure_name=dossier.procedure.name,
+        applicant_name=dossier.applicant_name,
+        phone=dossier.applicant_phone,
     )
-    session.add(message)
-    return message

@@ -20,9 +20,10 @@ from engine.calendar.deadlines import dossier_deadline, parse_target_duration
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
 from engine.dossiers.interagency import settle_agencies, task_agency_id
 from engine.dossiers.models import Dossier, DossierEvent
+from engine.dossiers.notices import STATUS_NOTICES, notice_message, queue_applicant_notice
+from engine.dossiers.results import file_returned_results
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
-from engine.outbox.models import OutboxMessage
 from engine.tasks.due_state import refresh_task_due_times, running_due_at
 from engine.tasks.models import CANCELLED, OPEN, Task
 from engine.timestamps import utcnow
@@ -32,6 +33,7 @@ from engine.workflow import runtime
 from engine.workflow.models import Timer, WorkflowState
 from engine.workflow.serialization import dump_state
 
+RETURNED = "returned"
 #: what a step does to the loaded workflow before engine steps run
 WorkflowAction = Callable[[BpmnWorkflow], None]
 
@@ -103,6 +105,10 @@ def run_step(
     new_status = record.status or _derive_status(session, dossier, workflow)
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
+        if new_status == RETURNED:
+            file_returned_results(session, dossier, workflow)
+        if new_status in STATUS_NOTICES:
+            queue_applicant_notice(session, dossier, new_status)
     refresh_task_due_times(session, dossier, previous_due)
     _sync_tasks(session, dossier, workflow, calendar, now)
     _sync_timer(session, dossier, workflow)
@@ -155,7 +161,7 @@ def apply_status(dossier: Dossier, code: str, now: datetime, calendar: WorkingCa
         dossier.finished_at = now
         if new.clock == "finished" and dossier.due_at is not None:
             dossier.timing = str(calendar.classify(dossier.due_at, now))
-    if code == "returned":
+    if code == RETURNED:
         dossier.returned_at = now
     dossier.status = code
     dossier.national_status = new.national
@@ -235,13 +241,13 @@ def _sync_timer(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> N
 
 def _enqueue_service_calls(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> None:
     for call in workflow.script_engine.service_calls:
-        payload = {"dossier_code": dossier.code, **call.payload}
         session.add(
-            OutboxMessage(
-                dossier_id=dossier.id,
-                operation=call.operation,
-                payload=payload,
-                idempotency_key=f"{dossier.id}:{call.spiff_task_id}:{call.operation}",
+            notice_message(
+                session,
+                dossier,
+                call.operation,
+                call.payload,
+                f"{dossier.id}:{call.spiff_task_id}:{call.operation}",
                 spiff_task_id=call.spiff_task_id if call.waits_for_result else None,
             )
         )

@@ -57,6 +57,8 @@ def perform_due(session_factory: sessionmaker[Session], limit: int = 20) -> int:
 def perform_one(session_factory: sessionmaker[Session], message_id: int) -> None:
     with session_factory() as session:
         message = session.get(OutboxMessage, message_id)
+        if message is None or message.status != PENDING:
+            return
         operation_name, payload = message.operation, dict(message.payload)
         key, attempts = message.idempotency_key, message.attempts
     operation = find_operation(operation_name)

@@ -13,6 +13,7 @@ from engine.procedures import (
     reachability,
     task_checks,
 )
+from engine.procedures.blank_forms import check_blank_forms
 from engine.procedures.bpmn_schema import check_schema, parse_xml
 from engine.procedures.package import ProcedurePackage
 from engine.procedures.problems import (
@@ -59,6 +60,11 @@ def validate_package(package: ProcedurePackage, context: ValidationContext) -> l
 
 
 def _validate(package: ProcedurePackage, context: ValidationContext) -> list[Problem]:
+    blank_form_problems = _guarded_list(check_blank_forms, package)
+    return _validate_bpmn(package, context) + blank_form_problems
+
+
+def _validate_bpmn(package: ProcedurePackage, context: ValidationContext) -> list[Problem]:
     if not package.bpmn_files:
         return [
             Problem(

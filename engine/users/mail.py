@@ -18,9 +18,9 @@ from engine.outbox.models import OutboxMessage
 TEMPLATES = Path(__file__).with_name("emails")
 
 
-def compose_email(template: str, values: dict) -> tuple[str, str]:
-    """(subject, body) of template `emails/<template>.txt` filled with `values`."""
-    text = Template((TEMPLATES / f"{template}.txt").read_text(encoding="utf-8"))
+def compose_email(template: str, values: dict, folder: Path = TEMPLATES) -> tuple[str, str]:
+    """(subject, body) of template `<folder>/<template>.txt` filled with `values`."""
+    text = Template((folder / f"{template}.txt").read_text(encoding="utf-8"))
     head, _, body = text.substitute(values).partition("\n\n")
     if not head.startswith("Subject: "):
         raise ValueError(f"e-mail template {template} must start with 'Subject: '")

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from engine.agencies.tree import administered_agencies
 from engine.db import transaction
 from engine.errors import InvalidInput
+from engine.procedures.blank_forms import package_files
 from engine.procedures.catalogue import list_catalogue
 from engine.procedures.drafts import list_drafts, save_draft
 from engine.procedures.package import load_package_zip, package_from_files
@@ -71,7 +72,7 @@ def _uploaded_package(filename: str, content: bytes):
         if not code:
             raise InvalidInput("Chọn thủ tục để thay quy trình BPMN.")
         version = latest_version(db.session, get_procedure(db.session, code))
-        files = {path: text.encode("utf-8") for path, text in version.files.items()}
+        files = package_files(version)
         for name in [path for path in files if path.endswith(".bpmn")]:
             del files[name]
         files["process.bpmn"] = content

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from io import BytesIO
+
+from flask import render_template, request, send_file
 
 from engine.dossiers.attachments import document_slots
+from engine.procedures.blank_forms import applicant_form_pdf, get_blank_form
 from engine.procedures.catalogue_search import (
     LEVELS,
     ONLINE_LEVELS,
@@ -45,6 +48,32 @@ def procedure(code: str):
         procedure=procedure,
         record=procedure.record or {},
         upload_codes={slot.code for slot in document_slots(version)},
+        has_applicant_form=bool(version.procedure_record().get("applicant_form")),
         levels=LEVELS,
         online_levels=ONLINE_LEVELS,
+    )
+
+
+@bp.get("/thu-tuc/<code>/mau/<document_code>")
+def blank_form(code: str, document_code: str):
+    """The blank form the package ships for one required document (PDF or DOCX)."""
+    version = latest_version(db.session, get_procedure(db.session, code))
+    form = get_blank_form(version, document_code)
+    return send_file(
+        BytesIO(form.content),
+        mimetype=form.content_type,
+        as_attachment=True,
+        download_name=form.filename,
+    )
+
+
+@bp.get("/thu-tuc/<code>/to-khai-mau-in.pdf")
+def applicant_form_print(code: str):
+    """Tờ khai (mẫu in): the applicant form as a blank to print and fill by hand."""
+    version = latest_version(db.session, get_procedure(db.session, code))
+    return send_file(
+        BytesIO(applicant_form_pdf(version)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"to-khai-{code}.pdf",
     )

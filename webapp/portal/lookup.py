@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 
 from engine.dossiers.public_lookup import applicant_details, appointment, find_dossier_by_code
 from engine.dossiers.queries import lookup_dossier
@@ -12,24 +12,14 @@ from engine.errors import NotFound
 from webapp.auth import current_actor
 from webapp.extensions import db
 from webapp.portal import bp
-from webapp.portal.rate_limit import TokenBuckets
-
-#: (burst, seconds per token): 20 lookups at once, then one every 6 seconds
-DEFAULT_LOOKUP_LIMIT = (20, 6.0)
-
-
-def _buckets() -> TokenBuckets:
-    if "motcua_lookup_buckets" not in current_app.extensions:
-        capacity, refill = current_app.config.get("LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_LIMIT)
-        current_app.extensions["motcua_lookup_buckets"] = TokenBuckets(capacity, refill)
-    return current_app.extensions["motcua_lookup_buckets"]
+from webapp.portal.rate_limit import lookup_wait
 
 
 @bp.get("/tra-cuu")
 def lookup():
     code = request.args.get("ma", "").strip()[:60]
     if code:
-        wait = _buckets().take(request.remote_addr or "unknown")
+        wait = lookup_wait()
         if wait:
             seconds = math.ceil(wait)
             message = (

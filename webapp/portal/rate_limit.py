@@ -1,38 +1,24 @@
-"""A token bucket per client IP for public endpoints (the lookup by code).
+"""The public endpoints' rate limits, read from the app's settings.
 
-In memory, per process: enough to stop one client from walking dossier codes or guessing the
-4 phone digits, with no table to sweep. Several web processes each keep their own buckets, so
-the effective limit is the per-process one times the number of processes; a shared limit would
-move this into a table.
+Counting happens in the database (engine/rate_limits/counters.py), so every web process shares
+one limit per client.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass, field
+from flask import current_app, request
+
+from engine.db import transaction
+from engine.rate_limits.counters import RateLimit, hit
+from webapp.extensions import db
+
+#: (hits, window seconds): 20 lookups per two minutes and client IP
+DEFAULT_LOOKUP_LIMIT = (20, 120)
 
 
-@dataclass
-class TokenBuckets:
-    #: tokens a client starts with (its burst)
-    capacity: int
-    #: seconds for one token to come back
-    refill_seconds: float
-    clock: callable = time.monotonic
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self, key: str) -> float:
-        """0 when allowed (a token is taken); otherwise the seconds until the next token."""
-        now = self.clock()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (float(self.capacity), now))
-            tokens = min(self.capacity, tokens + (now - last) / self.refill_seconds)
-            if tokens >= 1:
-                self._buckets[key] = (tokens - 1, now)
-                return 0.0
-            self._buckets[key] = (tokens, now)
-            if len(self._buckets) > 100_000:
-                self._buckets.clear()
-            return (1 - tokens) * self.refill_seconds
+def lookup_wait() -> float:
+    """0 when this lookup may run, else the seconds the client must wait. Commits the count."""
+    limit, window = current_app.config.get("LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_LIMIT)
+    rule = RateLimit("lookup", int(limit), int(window))
+    with transaction(db.session):
+        return hit(db.session, rule, request.remote_addr or "unknown")

@@ -14,5 +14,6 @@ from webapp.workspace import (  # noqa: E402, F401
     dossiers,
     files,
     messages,
+    results,
     views,
 )

@@ -6,6 +6,7 @@ from flask import render_template
 
 from engine.dossiers.messages import list_messages
 from engine.dossiers.overview import dossier_overview
+from engine.dossiers.results import list_result_files
 from webapp.auth import current_actor
 from webapp.extensions import db
 from webapp.workspace import bp
@@ -28,9 +29,11 @@ CLOCK_LABELS = {
 
 @bp.get("/ho-so/<code>")
 def dossier(code: str):
+    overview = dossier_overview(db.session, current_actor(), code)
     return render_template(
         "workspace/dossier.html",
-        overview=dossier_overview(db.session, current_actor(), code),
+        overview=overview,
+        result_files=list_result_files(db.session, overview.dossier),
         event_labels=EVENT_LABELS,
         clock_labels=CLOCK_LABELS,
         messages=list_messages(db.session, current_actor(), code),

@@ -93,7 +93,9 @@ def test_full_lifecycle(demo, session_factory):
             select(OutboxMessage).where(OutboxMessage.dossier_id == dossier_id)
         ).all()
         assert [(n.operation, n.payload["template"]) for n in notices] == [
-            ("notify/applicant", "received")
+            ("notify/applicant", "received"),
+            ("notify/applicant", "result_ready"),
+            ("notify/applicant", "returned"),
         ]
         assert session.query(Task).filter_by(dossier_id=dossier_id, state=OPEN).count() == 0
 

@@ -1,23 +1,12 @@
-"""Fixtures for account tests: the SMTP sandbox, and the outbox worker that sends to it."""
+"""Fixtures for account tests: the outbox worker that sends to the SMTP sandbox (`smtp`)."""
 
 import re
 
 import pytest
 
-from connectors.email.sandbox import MailSandbox
 from engine.outbox.dispatch import perform_due
 
 CODE = re.compile(r"\b(\d{6})\b")
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    """A real SMTP server on a free port; the e-mail connector is pointed at it."""
-    sandbox = MailSandbox().start()
-    for name, value in sandbox.environment.items():
-        monkeypatch.setenv(name, value)
-    yield sandbox
-    sandbox.stop()
 
 
 class Mailbox:

@@ -64,3 +64,39 @@ def test_procedure_page_shows_what_a_citizen_needs_before_starting(client, demo)
         "Nộp hồ sơ trực tuyến",
     ):
         assert expected in page, expected
+
+
+def test_procedure_page_offers_blank_forms_to_download(client, demo):
+    page = client.get(f"/thu-tuc/{KHAI_SINH}").get_data(as_text=True)
+    assert "Tờ khai (mẫu in)" in page
+    assert f'href="/thu-tuc/{KHAI_SINH}/mau/van_ban_uy_quyen"' in page
+
+    blank = client.get(f"/thu-tuc/{KHAI_SINH}/mau/van_ban_uy_quyen")
+    assert blank.status_code == 200 and blank.mimetype == "application/pdf"
+    assert blank.data.startswith(b"%PDF-")
+    assert "ỦY QUYỀN" in _pdf_text(blank.data)
+    assert client.get(f"/thu-tuc/{KHAI_SINH}/mau/giay_chung_sinh").status_code == 404
+
+
+def test_printable_applicant_form_has_every_label_with_diacritics(client, demo):
+    response = client.get(f"/thu-tuc/{KHAI_SINH}/to-khai-mau-in.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _pdf_text(response.data)
+    for label in (
+        "TỜ KHAI ĐĂNG KÝ KHAI SINH",
+        "Thủ tục: Đăng ký khai sinh",
+        "Họ, chữ đệm và tên người yêu cầu (*):",
+        "Quan hệ với người được khai sinh (*)",
+        "Người được ủy quyền",
+        "Ngày, tháng, năm sinh (*):",
+        "NGƯỜI YÊU CẦU",
+    ):
+        assert label in text, label
+
+
+def _pdf_text(content: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)

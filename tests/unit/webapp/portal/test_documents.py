@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import select
 
-from engine.db import transaction
 from engine.documents_store.models import PersonalDocument
-from engine.documents_store.store import file_result_to_store
-from engine.dossiers.models import Dossier
+from engine.dossiers.models import CHANNEL_COUNTER, Dossier, DossierDocument
 from engine.files.models import StoredFile
-from tests.unit.webapp.portal.conftest import PDF, pdf, signed_in, submit_over_http
+from tests.unit.webapp.portal.conftest import (
+    PDF,
+    carry_to_returned,
+    dossier_id_of,
+    pdf,
+    signed_in,
+    submit,
+    submit_over_http,
+)
 
 
 def test_upload_list_and_delete(app, demo, session_factory):
@@ -35,19 +43,60 @@ def test_a_file_whose_extension_lies_is_refused(app, demo):
     assert "Nội dung tệp không phải PDF, JPEG, PNG, DOCX" in response.get_data(as_text=True)
 
 
-def test_a_returned_result_lands_in_the_applicants_store(app, demo, session_factory):
+def test_a_returned_result_lands_in_the_applicants_store(app, demo, session_factory, other_citizen):
     citizen = signed_in(app, "congdan")
     code = submit_over_http(citizen)
-    with session_factory() as session, transaction(session):
-        dossier = session.scalar(select(Dossier).where(Dossier.code == code))
-        result = session.scalars(select(StoredFile)).first()
-        file_result_to_store(session, dossier, result, "Giấy khai sinh (bản điện tử)")
+    officer = signed_in(app, "thuly")
+    result_pdf = PDF.replace(b"%%EOF", b"% giay khai sinh\n%%EOF")
+    response = officer.submit(
+        f"/can-bo/ho-so/{code}/ket-qua",
+        {"title": "Giấy khai sinh (bản điện tử)", "result_file": pdf("khai-sinh.pdf", result_pdf)},
+        page=f"/can-bo/ho-so/{code}",
+    )
+    assert response.status_code == 302
+    assert "khai-sinh.pdf" in officer.client.get(f"/can-bo/ho-so/{code}").get_data(as_text=True)
+    elsewhere = signed_in(app, "thulycn").submit(
+        f"/can-bo/ho-so/{code}/ket-qua",
+        {"title": "Giả", "result_file": pdf("gia.pdf")},
+        page="/can-bo/",
+    )
+    assert elsewhere.status_code == 404, "an officer of another agency cannot attach a result"
+    assert "Kết quả giải quyết" not in citizen.client.get("/kho-giay-to").get_data(as_text=True)
+
+    carry_to_returned(demo, session_factory, dossier_id_of(session_factory, code))
 
     page = citizen.client.get("/kho-giay-to").get_data(as_text=True)
-    assert "Giấy khai sinh (bản điện tử)" in page and "Kết quả giải quyết" in page
+    assert f"Giấy khai sinh (bản điện tử) — hồ sơ {code}" in page and "Kết quả giải quyết" in page
     with session_factory() as session:
-        stored_id = session.scalars(select(PersonalDocument)).one().stored_file_id
-    assert citizen.client.get(f"/tep/{stored_id}").data == PDF
+        document = session.scalars(select(PersonalDocument)).one()
+        document_id, stored_id = document.id, document.stored_file_id
+    assert citizen.client.get(f"/tep/{stored_id}").data == result_pdf
+    assert signed_in(app, other_citizen).client.get(f"/tep/{stored_id}").status_code == 404
+
+    again = submit_over_http(
+        citizen, doc_giay_chung_sinh="", store_giay_chung_sinh=str(document_id)
+    )
+    with session_factory() as session:
+        reused = session.scalars(
+            select(DossierDocument)
+            .join(Dossier, Dossier.id == DossierDocument.dossier_id)
+            .where(Dossier.code == again)
+        ).one()
+        assert (
+            session.get(StoredFile, reused.stored_file_id).sha256
+            == hashlib.sha256(result_pdf).hexdigest()
+        )
+
+
+def test_a_counter_return_of_a_counter_dossier_files_nothing(demo, session_factory):
+    officer = demo.actor("motcua")
+    agency_id = next(iter(officer.roles["reception"]))
+    dossier_id, _ = submit(session_factory, officer, channel=CHANNEL_COUNTER, agency_id=agency_id)
+    with session_factory() as session:
+        assert session.get(Dossier, dossier_id).applicant_user_id is None
+    carry_to_returned(demo, session_factory, dossier_id)
+    with session_factory() as session:
+        assert session.scalar(select(PersonalDocument.id)) is None
 
 
 def test_officers_and_anonymous_have_no_store(app, demo):

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import func, select
+
+from engine.db import transaction
+from engine.rate_limits.counters import RateLimit, delete_old_windows, hit
+from engine.rate_limits.models import RateLimitCounter
 from tests.unit.webapp.portal.conftest import signed_in, submit_over_http
+from webapp import create_app
+from webapp.extensions import db
 
 
 @pytest.fixture
@@ -46,8 +54,7 @@ def test_unknown_code_is_a_404_with_a_vietnamese_message(app, demo):
 
 
 def test_lookups_are_rate_limited_per_ip(app, code):
-    app.config["LOOKUP_RATE_LIMIT"] = (3, 60.0)
-    app.extensions.pop("motcua_lookup_buckets", None)
+    app.config["LOOKUP_RATE_LIMIT"] = (3, 3600)
     client = app.test_client()
     for _ in range(3):
         assert client.get(f"/tra-cuu?ma={code}").status_code == 200
@@ -61,14 +68,33 @@ def test_lookups_are_rate_limited_per_ip(app, code):
     assert client.get("/tra-cuu").status_code == 200, "the empty form costs nothing"
 
 
-def test_token_bucket_refills_with_time():
-    from webapp.portal.rate_limit import TokenBuckets
+def test_two_app_instances_share_the_limit(app, code, database_url, tmp_path):
+    second = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MOTCUA_FILES_DIR": str(tmp_path / "files"),
+        }
+    )
+    for instance in (app, second):
+        instance.config["LOOKUP_RATE_LIMIT"] = (4, 3600)
+    first_client, second_client = app.test_client(), second.test_client()
+    for client in (first_client, second_client, first_client, second_client):
+        assert client.get(f"/tra-cuu?ma={code}").status_code == 200
+    assert second_client.get(f"/tra-cuu?ma={code}").status_code == 429
+    assert first_client.get(f"/tra-cuu?ma={code}").status_code == 429
+    with second.app_context():
+        db.engine.dispose()
 
-    now = [0.0]
-    buckets = TokenBuckets(capacity=2, refill_seconds=10.0, clock=lambda: now[0])
-    assert buckets.take("a") == 0 and buckets.take("a") == 0
-    assert buckets.take("a") == pytest.approx(10.0)
-    now[0] = 5.0
-    assert buckets.take("a") == pytest.approx(5.0)
-    now[0] = 10.0
-    assert buckets.take("a") == 0
+
+def test_a_window_ends_and_old_windows_are_swept(session_factory):
+    rule = RateLimit("test", limit=2, window_seconds=60)
+    start = datetime(2026, 12, 1, 8, 0, 0, tzinfo=UTC)
+    with session_factory() as session, transaction(session):
+        assert hit(session, rule, "a", start) == 0
+        assert hit(session, rule, "a", start + timedelta(seconds=10)) == 0
+        assert hit(session, rule, "a", start + timedelta(seconds=20)) == pytest.approx(40)
+        assert hit(session, rule, "a", start + timedelta(seconds=61)) == 0
+    with session_factory() as session, transaction(session):
+        assert delete_old_windows(session, start + timedelta(seconds=60)) == 1
+        assert session.scalar(select(func.count()).select_from(RateLimitCounter)) == 1

@@ -70,7 +70,7 @@ def test_submit_links_files_enqueues_confirmation_and_shows_receipt(app, demo, s
         notice = session.scalars(select(OutboxMessage)).one()
         assert notice.operation == "notify/applicant"
         assert notice.payload["template"] == "submitted"
-        assert notice.payload["email"] == "an.nguyen@example.vn"
+        assert notice.payload["to"] == "an.nguyen@example.vn"
         assert session.scalar(select(DossierDraft.id)) is None
 
     download = citizen.client.get(f"/tep/{document.stored_file_id}")

@@ -1,0 +1,36 @@
+"""Officers attach a dossier's result files; returned electronically, they reach the store."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+
+from engine.db import transaction
+from engine.dossiers.results import attach_result_file
+from engine.errors import InvalidInput
+from webapp.auth import current_actor
+from webapp.extensions import db
+from webapp.portal.uploads import file_storage, posted_single_file
+from webapp.workspace import bp
+
+
+@bp.post("/ho-so/<code>/ket-qua")
+def attach_result(code: str):
+    upload = posted_single_file("result_file")
+    try:
+        if upload is None:
+            raise InvalidInput("Chưa chọn tệp kết quả.", {"result_file": "Vui lòng chọn tệp."})
+        with transaction(db.session):
+            attach_result_file(
+                db.session,
+                current_actor(),
+                file_storage(),
+                code,
+                title=request.form.get("title", ""),
+                filename=upload[0],
+                content=upload[1],
+            )
+    except InvalidInput as error:
+        flash(next(iter(error.field_errors.values()), error.message), "error")
+    else:
+        flash("Đã đính kèm tệp kết quả.", "success")
+    return redirect(url_for(".dossier", code=code, _anchor="ket-qua"))
