@@ -11,6 +11,7 @@ Versions keep their files as text; a blank form is kept base64-encoded under its
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -69,13 +70,18 @@ def stored_text(path: str, content: bytes) -> str:
     return content.decode("utf-8")
 
 
-def package_files(version: ProcedureVersion) -> dict[str, bytes]:
-    """The version's files as uploaded (the inverse of `stored_text`)."""
+def stored_files(package: ProcedurePackage) -> dict[str, str]:
+    """The package's files as a version or a draft keeps them."""
+    return {path: stored_text(path, content) for path, content in package.files.items()}
+
+
+def package_files(files: Mapping[str, str]) -> dict[str, bytes]:
+    """A version's or draft's files as uploaded (the inverse of `stored_files`)."""
     return {
         path: base64.b64decode(text.removeprefix(_BASE64))
         if path.startswith(f"{BLANK_DIR}/") and text.startswith(_BASE64)
         else text.encode("utf-8")
-        for path, text in version.files.items()
+        for path, text in files.items()
     }
 
 

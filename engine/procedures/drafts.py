@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.agencies.models import Agency
 from engine.agencies.tree import administered_agency_ids, require_admin_of
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.procedures.blank_forms import package_files, stored_files
 from engine.procedures.models import Procedure, ProcedureDraft, ProcedureVersion
 from engine.procedures.package import ProcedurePackage, content_hash, package_from_files
 from engine.procedures.publishing import PackageRefused, publish_package, validation_context
@@ -37,10 +38,7 @@ def save_draft(
             {"agency_id": "Chọn cơ quan tiếp nhận hồ sơ."},
         )
     require_admin_of(session, actor, agency_id)
-    try:
-        texts = {path: content.decode("utf-8") for path, content in package.files.items()}
-    except UnicodeDecodeError as error:
-        raise InvalidInput("Gói thủ tục chỉ được chứa tệp văn bản UTF-8.") from error
+    texts = stored_files(package)
     draft = ProcedureDraft(
         code=record["code"],
         name=record["name"],
@@ -72,7 +70,7 @@ def get_draft(session: Session, actor: Actor, draft_id: int) -> ProcedureDraft:
 def publish_draft(session: Session, actor: Actor, draft_id: int) -> ProcedureVersion:
     """Publish the draft (validated again: the platform may have changed since the upload)."""
     draft = get_draft(session, actor, draft_id)
-    package = package_from_files({p: text.encode("utf-8") for p, text in draft.files.items()})
+    package = package_from_files(package_files(draft.files))
     is_new = session.scalar(select(Procedure.id).where(Procedure.code == draft.code)) is None
     agency_code = (
         session.scalar(select(Agency.code).where(Agency.id == draft.agency_id)) if is_new else None

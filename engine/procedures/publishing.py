@@ -10,7 +10,7 @@ from engine.agencies.models import Agency
 from engine.agencies.tree import require_admin_of
 from engine.dossiers.statuses import all_statuses
 from engine.errors import Forbidden, InvalidInput
-from engine.procedures.blank_forms import stored_text
+from engine.procedures.blank_forms import stored_files
 from engine.procedures.catalogue_search import index_procedure
 from engine.procedures.models import Procedure, ProcedureVersion
 from engine.procedures.package import ProcedurePackage, content_hash
@@ -78,7 +78,7 @@ def publish_package(
     if existing is not None:
         return existing
 
-    texts = {path: stored_text(path, content) for path, content in package.files.items()}
+    texts = stored_files(package)
     process_id, spec, subprocess_specs = parse_specs(
         {name: texts[name] for name in package.bpmn_files},
         {name: texts[name] for name in package.dmn_files},

@@ -72,7 +72,7 @@ def _uploaded_package(filename: str, content: bytes):
         if not code:
             raise InvalidInput("Chọn thủ tục để thay quy trình BPMN.")
         version = latest_version(db.session, get_procedure(db.session, code))
-        files = package_files(version)
+        files = package_files(version.files)
         for name in [path for path in files if path.endswith(".bpmn")]:
             del files[name]
         files["process.bpmn"] = content
