@@ -9,6 +9,7 @@ def import_all_models() -> None:
     import engine.dossiers.models
     import engine.dossiers.search
     import engine.files.models
+    import engine.heartbeat.models
     import engine.outbox.models
     import engine.procedures.models
     import engine.statistics.indexes

@@ -1,0 +1,40 @@
+"""ops: agency reception cut-offs and worker heartbeats
+
+Revision ID: ops_1
+Revises: inbox_1
+Create Date: 2026-12-02 09:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "ops_1"
+down_revision = "inbox_1"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "agency_reception_cutoffs",
+        sa.Column(
+            "agency_id",
+            sa.Integer(),
+            sa.ForeignKey("agencies.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("cutoff", sa.Time(), nullable=False),
+    )
+    op.create_table(
+        "worker_heartbeats",
+        sa.Column("worker_id", sa.String(255), primary_key=True),
+        sa.Column("hostname", sa.String(255), nullable=False),
+        sa.Column("pid", sa.Integer(), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("worker_heartbeats")
+    op.drop_table("agency_reception_cutoffs")
