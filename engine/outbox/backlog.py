@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engine.agencies.tree import is_root_administrator
-from engine.errors import Forbidden, NotFound
+from engine.agencies.tree import require_root_administrator
+from engine.errors import NotFound
 from engine.outbox.models import FAILED, PENDING, OutboxMessage
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
@@ -78,7 +78,7 @@ def retry_failed(session: Session, actor: Actor, message_id: int | None = None) 
 
     Returns how many rows were reset. Audited once per call with the ids reset.
     """
-    require_deployment_administrator(session, actor)
+    require_root_administrator(session, actor)
     query = select(OutboxMessage.id).where(OutboxMessage.status == FAILED)
     if message_id is not None:
         query = query.where(OutboxMessage.id == message_id)
@@ -100,9 +100,3 @@ def retry_failed(session: Session, actor: Actor, message_id: int | None = None) 
         )
     session.flush()
     return len(ids)
-
-
-def require_deployment_administrator(session: Session, actor: Actor) -> None:
-    """The worker and the outbox serve every agency: only a top-level administrator sees them."""
-    if not is_root_administrator(session, actor):
-        raise Forbidden("Chỉ quản trị của đơn vị cấp cao nhất được xem và thử lại tác vụ hệ thống.")

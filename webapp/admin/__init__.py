@@ -1,5 +1,5 @@
 """Administration: procedure catalogue, packages and versions, calendar, working hours, audit
-log and the system page."""
+log, the system page and connector settings."""
 
 from flask import Blueprint, request
 
@@ -26,6 +26,7 @@ def administrators_only() -> None:
 from webapp.admin import (  # noqa: E402, F401
     audit_log,
     catalogue,
+    connectors,
     procedures,
     system,
     versions,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
+from engine.agencies.tree import require_root_administrator
 from engine.db import transaction
 from engine.heartbeat.workers import ALIVE_WITHIN, worker_statuses
 from engine.outbox.backlog import (
     STATUS_LABELS,
     list_failed,
     outbox_backlog,
-    require_deployment_administrator,
     retry_failed,
 )
 from webapp.admin import bp
@@ -20,7 +20,7 @@ from webapp.extensions import db
 
 @bp.get("/he-thong")
 def system():
-    require_deployment_administrator(db.session, current_actor())
+    require_root_administrator(db.session, current_actor())
     return render_template(
         "admin/system.html",
         workers=worker_statuses(db.session),

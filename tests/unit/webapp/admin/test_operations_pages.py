@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from engine.agencies.models import Agency
 from engine.calendar.models import AgencyWorkingWindow, CalendarOverride
+from engine.connector_settings.models import ConnectorSetting
+from engine.connector_settings.settings import provider_settings
 from engine.db import transaction
 from engine.demo import PARTNER_WARD_CODE, WARD_CODE
 from engine.heartbeat.workers import record_heartbeat
@@ -14,6 +16,8 @@ from engine.outbox.models import FAILED, PENDING, OutboxMessage
 from engine.timestamps import utcnow
 
 OPERATIONS_PAGES = ["/quan-tri/lich-lam-viec", "/quan-tri/gio-lam-viec", "/quan-tri/nhat-ky"]
+#: pages for administrators of a top-level agency only
+DEPLOYMENT_PAGES = ["/quan-tri/he-thong", "/quan-tri/ket-noi"]
 
 
 def text(response) -> str:
@@ -25,7 +29,7 @@ def agency_id(session_factory, code: str) -> int:
         return session.scalar(select(Agency.id).where(Agency.code == code))
 
 
-@pytest.mark.parametrize("path", [*OPERATIONS_PAGES, "/quan-tri/he-thong"])
+@pytest.mark.parametrize("path", [*OPERATIONS_PAGES, *DEPLOYMENT_PAGES])
 def test_pages_refuse_anonymous_and_non_administrators(browser, demo, path):
     assert browser.client.get(path).status_code == 403
     browser.login("thuly")
@@ -35,7 +39,7 @@ def test_pages_refuse_anonymous_and_non_administrators(browser, demo, path):
 def test_admin_navigation_links_every_page(browser, demo):
     browser.login("quantritinh")
     page = text(browser.client.get("/quan-tri/lich-lam-viec"))
-    for path in [*OPERATIONS_PAGES, "/quan-tri/he-thong", "/quan-tri/"]:
+    for path in [*OPERATIONS_PAGES, *DEPLOYMENT_PAGES, "/quan-tri/"]:
         assert f'href="{path}"' in page
 
 
@@ -138,7 +142,7 @@ def test_auditor_reads_the_audit_log_and_nothing_else(browser, demo, session_fac
     home = text(browser.client.get("/quan-tri/nhat-ky"))
     assert "calendar_override_added" in home and "Lý Thị Kim" in home
     assert 'href="/quan-tri/lich-lam-viec"' not in home
-    for path in ["/quan-tri/", "/quan-tri/lich-lam-viec", "/quan-tri/he-thong"]:
+    for path in ["/quan-tri/", "/quan-tri/lich-lam-viec", *DEPLOYMENT_PAGES]:
         assert browser.client.get(path).status_code == 403
 
     filtered = text(browser.client.get("/quan-tri/nhat-ky?action=procedure_updated"))
@@ -196,3 +200,30 @@ def test_system_page_shows_workers_backlog_and_retries_failures(browser, demo, s
     with session_factory() as session:
         statuses = set(session.scalars(select(OutboxMessage.status)))
     assert statuses == {PENDING}
+
+
+def test_connector_page_lists_operations_and_never_shows_a_secret(browser, demo, session_factory):
+    browser.login("quantri")
+    assert browser.client.get("/quan-tri/ket-noi").status_code == 403
+    browser.login("quantritinh")
+    page = text(browser.client.get("/quan-tri/ket-noi"))
+    assert "email/send" in page and "Gửi thư điện tử" in page
+
+    new = {"provider": "email", "key": "smtp_password", "value": "mat-khau-rat-bi-mat"}
+    response = browser.submit("/quan-tri/ket-noi", new | {"is_secret": "1"})
+    assert response.status_code == 302
+    page = text(browser.client.get("/quan-tri/ket-noi"))
+    assert "mat-khau-rat-bi-mat" not in page
+    assert "Đã đặt" in page
+
+    with session_factory() as session:
+        setting_id = session.scalar(select(ConnectorSetting.id))
+    response = browser.submit("/quan-tri/ket-noi", {"setting_id": setting_id, "value": ""})
+    assert response.status_code == 302
+    with session_factory() as session:
+        assert provider_settings(session, "email") == {"smtp_password": "mat-khau-rat-bi-mat"}
+
+    response = browser.submit("/quan-tri/ket-noi", new | {"key": "1 sai"})
+    assert response.status_code == 400
+    assert "Tên thiết lập bắt đầu bằng chữ" in text(response)
+    assert "mat-khau-rat-bi-mat" not in text(response)

@@ -1,4 +1,4 @@
-"""ops: agency reception cut-offs and worker heartbeats
+"""ops: agency reception cut-offs, worker heartbeats and connector settings
 
 Revision ID: ops_1
 Revises: inbox_1
@@ -33,8 +33,19 @@ def upgrade() -> None:
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "connector_settings",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("provider", sa.String(60), nullable=False),
+        sa.Column("key", sa.String(120), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("is_secret", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("provider", "key", name="uq_connector_settings_provider_key"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("connector_settings")
     op.drop_table("worker_heartbeats")
     op.drop_table("agency_reception_cutoffs")
