@@ -65,9 +65,8 @@ def list_audit_entries(
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    actions = session.scalars(
-        select(AdminAuditEntry.action).distinct().order_by(AdminAuditEntry.action)
-    ).all()
+    scoped = _scoped(session, actor).subquery()
+    actions = session.scalars(select(scoped.c.action).distinct().order_by(scoped.c.action)).all()
     return AuditPage(list(entries), page, pages, total, list(actions))
 
 

@@ -56,6 +56,10 @@ def test_province_readers_see_everything_ward_administrators_their_own(trail, se
     assert targets(session_factory, trail.actor("quantritinh")) == everything
     assert targets(session_factory, trail.actor("thanhtra")) == everything
     assert targets(session_factory, trail.actor("quantri")) == ["procedure:1.001193"]
+    ward_admin = trail.actor("quantri")
+    with session_factory() as session:
+        page = list_audit_entries(session, ward_admin, AuditFilters())
+    assert page.actions == ["procedure_updated"]
 
 
 def test_filters_by_user_action_target_and_local_dates(trail, session_factory):
