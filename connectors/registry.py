@@ -29,3 +29,9 @@ def operation_names() -> set[str]:
 def _load_builtin() -> None:
     import connectors.email
     import connectors.notify  # noqa: F401  (register themselves)
+
+
+def list_operations() -> list[Operation]:
+    """Every registered operation, by name."""
+    _load_builtin()
+    return [_operations[name] for name in sorted(_operations)]

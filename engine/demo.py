@@ -23,6 +23,7 @@ DEMO_PASSWORD = "motcua2026"
 WARD_CODE = "000.00.20.H25"
 #: a second ward, the partner agency of the liên thông demo
 PARTNER_WARD_CODE = "000.00.25.H25"
+PROVINCE_CODE = "000.00.00.H25"
 
 
 @dataclass(frozen=True)
@@ -52,15 +53,17 @@ DEMO_ACCOUNTS = [
     DemoAccount("quantri", "Hoàng Văn Em", "officer", ("admin",)),
     DemoAccount("thuly2", "Vũ Thị Giang", "officer", ("processing",)),
     DemoAccount("thulycn", "Đỗ Văn Hải", "officer", ("processing",), agency_code=PARTNER_WARD_CODE),
+    DemoAccount("quantritinh", "Lý Thị Kim", "officer", ("admin",), agency_code=PROVINCE_CODE),
+    DemoAccount("thanhtra", "Mai Văn Long", "officer", ("auditor",), agency_code=PROVINCE_CODE),
 ]
 
 
 def load_demo_data(session: Session) -> list[DemoAccount]:
     """Idempotent: running `motcua init` twice changes nothing the second time."""
-    province = _agency(session, "000.00.00.H25", "UBND tỉnh Bình Dương", "province", None)
+    province = _agency(session, PROVINCE_CODE, "UBND tỉnh Bình Dương", "province", None)
     ward = _agency(session, WARD_CODE, "UBND phường Phú Cường", "commune", province)
     partner = _agency(session, PARTNER_WARD_CODE, "UBND phường Chánh Nghĩa", "commune", province)
-    agencies = {ward.code: ward, partner.code: partner}
+    agencies = {ward.code: ward, partner.code: partner, province.code: province}
     for account in DEMO_ACCOUNTS:
         _user(session, account, agencies[account.agency_code])
     for package_dir in sorted(PROCESSES_DIR.iterdir()):

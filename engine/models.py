@@ -4,11 +4,13 @@
 def import_all_models() -> None:
     import engine.agencies.models
     import engine.calendar.models
+    import engine.connector_settings.models
     import engine.deadlines.models
     import engine.documents_store.models
     import engine.dossiers.models
     import engine.dossiers.search
     import engine.files.models
+    import engine.heartbeat.models
     import engine.outbox.models
     import engine.procedures.models
     import engine.rate_limits.models

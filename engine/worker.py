@@ -1,4 +1,5 @@
-"""The background worker: BPMN timers and the outbox, driven by APScheduler.
+"""The background worker: BPMN timers, the outbox and deadline warnings, driven by APScheduler,
+with a heartbeat row so the system page can tell it is alive.
 
 Run any number of these against one PostgreSQL database; rows are claimed with SKIP LOCKED.
 """
@@ -8,27 +9,44 @@ from __future__ import annotations
 import logging
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import make_engine, make_session_factory
 from engine.deadlines.escalation import sweep_deadline_warnings
+from engine.heartbeat.workers import beat, this_worker_id
 from engine.outbox.dispatch import perform_due
 from engine.rate_limits.counters import sweep_rate_limits
+from engine.timestamps import utcnow
 from engine.workflow.timers import fire_due_timers
 
 
 def run_worker(database_url: str | None = None, interval_seconds: float = 2.0) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     session_factory = make_session_factory(make_engine(database_url))
+    scheduler = worker_scheduler(session_factory, interval_seconds)
+    logging.getLogger(__name__).info("motcua worker started")
+    scheduler.start()
+
+
+def worker_scheduler(
+    session_factory: sessionmaker[Session], interval_seconds: float = 2.0
+) -> BlockingScheduler:
+    """The worker's jobs, not yet started: timers, outbox, deadline warnings and heartbeat."""
     scheduler = BlockingScheduler(timezone="UTC")
-    for job in (fire_due_timers, perform_due, sweep_deadline_warnings, sweep_rate_limits):
+    jobs = [
+        (job, [session_factory])
+        for job in (fire_due_timers, perform_due, sweep_deadline_warnings, sweep_rate_limits)
+    ]
+    jobs.append((beat, [session_factory, this_worker_id()]))
+    for job, args in jobs:
         scheduler.add_job(
             job,
             "interval",
-            args=[session_factory],
+            args=args,
             seconds=interval_seconds,
             max_instances=1,
             coalesce=True,
             id=job.__name__,
+            next_run_time=utcnow(),
         )
-    logging.getLogger(__name__).info("motcua worker started")
-    scheduler.start()
+    return scheduler

@@ -51,6 +51,13 @@ def is_root_administrator(session: Session, actor: Actor) -> bool:
     return roots is not None
 
 
+def require_root_administrator(session: Session, actor: Actor) -> None:
+    """What serves the whole deployment (the worker, the outbox, connector settings): only an
+    administrator of a top-level agency sees or changes it."""
+    if not is_root_administrator(session, actor):
+        raise Forbidden("Chỉ quản trị của đơn vị cấp cao nhất được xem và thay đổi mục này.")
+
+
 def require_admin_of(session: Session, actor: Actor, agency_id: int | None) -> None:
     """Raise Forbidden unless the actor administers the agency (or its ancestors)."""
     scope = administered_agency_ids(session, actor)

@@ -82,3 +82,17 @@ class AgencyWorkingWindow(Base):
     opens_at: Mapped[time] = mapped_column(Time)
     #: local time it closes; the last window's end is when day deadlines fall due
     closes_at: Mapped[time] = mapped_column(Time)
+
+
+class AgencyReceptionCutoff(Base):
+    """The time of day after which an agency's one-stop counts a dossier from the next working
+    day (16:30 unless set; inherited down the agency tree like the windows)."""
+
+    __tablename__ = "agency_reception_cutoffs"
+
+    #: the agency the rule belongs to
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: local time (Asia/Ho_Chi_Minh) from which a reception counts from the next working day
+    cutoff: Mapped[time] = mapped_column(Time)

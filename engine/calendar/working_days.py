@@ -26,7 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import DAYS, Deadline, TargetDuration
-from engine.calendar.models import AgencyWorkingWindow, CalendarOverride, OverrideKind
+from engine.calendar.models import (
+    AgencyReceptionCutoff,
+    AgencyWorkingWindow,
+    CalendarOverride,
+    OverrideKind,
+)
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: a dossier received at or after this local time counts from the next working day
@@ -363,13 +368,16 @@ def calendar_from_session(
     """The calendar with the administrator's current overrides; `settings` as `WorkingCalendar`.
 
     With `agency_id`, the agency's working windows (its own rows, else its nearest parent's,
-    else `DEFAULT_AGENCY_WINDOWS`). Two small queries, so build it once per step: an override
+    else `DEFAULT_AGENCY_WINDOWS`) and reception cut-off (likewise, else `DEFAULT_CUTOFF`).
+    A few small queries, so build it once per step: an override
     entered now applies to every deadline computed from then on (deadlines already stored are
     not recomputed here).
     """
     rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
     if agency_id is not None and "windows" not in settings:
         settings["windows"] = agency_windows(session, agency_id)
+    if agency_id is not None and "cutoff" not in settings:
+        settings["cutoff"] = agency_cutoff(session, agency_id)
     return WorkingCalendar(
         extra_days_off=[day for day, kind in rows if kind == OverrideKind.DAY_OFF],
         make_up_days=[day for day, kind in rows if kind == OverrideKind.WORKING_DAY],
@@ -394,3 +402,20 @@ def agency_windows(session: Session, agency_id: int) -> tuple[Window, ...]:
             return tuple((opens, closes) for opens, closes in windows)
         current = session.scalar(select(Agency.parent_id).where(Agency.id == current))
     return DEFAULT_AGENCY_WINDOWS
+
+
+def agency_cutoff(session: Session, agency_id: int) -> time:
+    """The reception cut-off an agency keeps: its own, else inherited up the agency tree."""
+    from engine.agencies.models import Agency
+
+    seen: set[int] = set()
+    current: int | None = agency_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        cutoff = session.scalar(
+            select(AgencyReceptionCutoff.cutoff).where(AgencyReceptionCutoff.agency_id == current)
+        )
+        if cutoff is not None:
+            return cutoff
+        current = session.scalar(select(Agency.parent_id).where(Agency.id == current))
+    return DEFAULT_CUTOFF

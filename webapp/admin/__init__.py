@@ -1,26 +1,39 @@
-"""Administration: procedure catalogue, packages and versions, agencies and officers."""
+"""Administration: procedure catalogue, packages, drafts and versions, agencies and officers,
+calendar, working hours, audit log, the system page and connector settings."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from engine.errors import Forbidden
 from webapp.auth import current_actor, require_kind
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 
+#: the pages an auditor (thanh tra) may read without being an administrator
+AUDITOR_ENDPOINTS = frozenset({"admin.audit_log", "admin.audit_log_csv"})
+
 
 @bp.before_request
 def administrators_only() -> None:
     require_kind("officer")
-    if not current_actor().agencies_for("admin"):
-        raise Forbidden("Chỉ quản trị hệ thống được truy cập trang này.")
+    actor = current_actor()
+    if actor.agencies_for("admin"):
+        return
+    if request.endpoint in AUDITOR_ENDPOINTS and actor.agencies_for("auditor"):
+        return
+    raise Forbidden("Chỉ quản trị hệ thống được truy cập trang này.")
 
 
 from webapp.admin import (  # noqa: E402, F401
     agencies,
+    audit_log,
     catalogue,
+    connectors,
     drafts,
     officers,
     procedure_units,
     procedures,
+    system,
     versions,
+    working_calendar,
+    working_hours,
 )

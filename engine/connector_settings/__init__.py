@@ -1,0 +1,1 @@
+"""Per-provider connector settings stored in the database, secrets write-only."""

@@ -1,0 +1,1 @@
+"""Worker heartbeats: each background worker says it is alive on every run."""
