@@ -24,6 +24,7 @@ from engine.statistics.measures import (
 from engine.statistics.scope import (
     AgencyTree,
     Filters,
+    agency_outline,
     load_agency_tree,
     processing_officers,
     scope_condition,
@@ -155,27 +156,11 @@ def _agency_rows(
     tree: AgencyTree, counted: dict, columns: list[str], visible: set[int] | None
 ) -> list[ReportRow]:
     """Each visible agency with a dossier in its subtree, counting the subtree, parents first."""
-    shown: set[int] = set()
-    for agency_id in counted:
-        current = agency_id
-        while current is not None and current not in shown:
-            if visible is not None and current not in visible:
-                break
-            shown.add(current)
-            current = tree.parents.get(current)
-    rows: list[ReportRow] = []
-
-    def visit(agency_id: int, depth: int) -> None:
+    rows = []
+    for agency_id, depth in agency_outline(tree, counted, visible):
         subtree = tree.with_sub_units(agency_id)
         counts = {
             key: sum(counted.get(member, {}).get(key, 0) for member in subtree) for key in columns
         }
         rows.append(ReportRow(agency_id, tree.names[agency_id], counts, depth))
-        for child in sorted(tree.children.get(agency_id, []), key=lambda a: tree.names[a]):
-            if child in shown:
-                visit(child, depth + 1)
-
-    roots = [a for a in shown if tree.parents.get(a) not in shown]
-    for root in sorted(roots, key=lambda a: tree.names[a]):
-        visit(root, 0)
     return rows
