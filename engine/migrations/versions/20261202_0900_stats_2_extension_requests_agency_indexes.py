@@ -1,4 +1,5 @@
-"""stats: deadline extension requests (officer asks, leader approves or refuses)
+"""stats: deadline extension requests (officer asks, leader approves or refuses); per-agency
+statistics indexes (engine/statistics/indexes.py)
 
 Revision ID: stats_2
 Revises: inbox_1
@@ -67,9 +68,15 @@ def upgrade():
         batch_op.create_index(
             "ix_deadline_extension_requests_agency_state", ["agency_id", "state"], unique=False
         )
+    with op.batch_alter_table("dossiers", schema=None) as batch_op:
+        batch_op.create_index("ix_dossiers_agency_received", ["agency_id", "received_at"])
+        batch_op.create_index("ix_dossiers_agency_finished", ["agency_id", "finished_at"])
 
 
 def downgrade():
+    with op.batch_alter_table("dossiers", schema=None) as batch_op:
+        batch_op.drop_index("ix_dossiers_agency_finished")
+        batch_op.drop_index("ix_dossiers_agency_received")
     with op.batch_alter_table("deadline_extension_requests", schema=None) as batch_op:
         batch_op.drop_index("ix_deadline_extension_requests_agency_state")
         batch_op.drop_index(batch_op.f("ix_deadline_extension_requests_dossier_id"))
