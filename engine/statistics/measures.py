@@ -104,8 +104,14 @@ def _ended_as(status: str):
 
 
 def _late_or_dissatisfied(s, e, now):
-    """766's "dissatisfied or late": resolved late, or rated (so far) not satisfied."""
-    unhappy = select(Rating.dossier_id).where(Rating.level.in_(DISSATISFIED_LEVELS))
+    """766's "dissatisfied or late": resolved late, or rated (so far) not satisfied.
+
+    Only a returned dossier is rated, so its rating is never older than its resolution: ratings
+    since the period's start are all a resolved-in-period dossier can have (a smaller hash).
+    """
+    unhappy = select(Rating.dossier_id).where(
+        Rating.level.in_(DISSATISFIED_LEVELS), Rating.created_at >= s
+    )
     return and_(_resolved(s, e, now), or_(D.timing == "late", D.id.in_(unhappy)))
 
 

@@ -1,5 +1,5 @@
 """stats: deadline extension requests (officer asks, leader approves or refuses); per-agency
-statistics indexes (engine/statistics/indexes.py)
+statistics indexes and ratings by date (engine/statistics/indexes.py)
 
 Revision ID: stats_2
 Revises: inbox_1
@@ -71,9 +71,13 @@ def upgrade():
     with op.batch_alter_table("dossiers", schema=None) as batch_op:
         batch_op.create_index("ix_dossiers_agency_received", ["agency_id", "received_at"])
         batch_op.create_index("ix_dossiers_agency_finished", ["agency_id", "finished_at"])
+    with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.create_index("ix_ratings_created_at", ["created_at"])
 
 
 def downgrade():
+    with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.drop_index("ix_ratings_created_at")
     with op.batch_alter_table("dossiers", schema=None) as batch_op:
         batch_op.drop_index("ix_dossiers_agency_finished")
         batch_op.drop_index("ix_dossiers_agency_received")
