@@ -8,13 +8,13 @@ decision: the due time moves, the change is recorded, and the letter leaves thro
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import TargetDuration
-from engine.calendar.working_days import calendar_from_session
+from engine.calendar.working_days import WorkingCalendar, calendar_from_session
 from engine.deadlines.models import DeadlineExtension
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.notices import queue_applicant_notice
@@ -51,7 +51,7 @@ def extend_deadline(
     if working_days is not None:
         if working_days < 1:
             raise InvalidInput("Số ngày gia hạn phải từ 1 ngày làm việc trở lên.")
-        new_due_at = calendar.target_at(dossier.due_at, TargetDuration(days=working_days))
+        new_due_at = _working_days_later(calendar, dossier.due_at, working_days)
     if new_due_at is None or new_due_at <= dossier.due_at:
         raise InvalidInput(
             "Ngày hẹn trả mới phải sau hạn giải quyết hiện tại.",
@@ -119,6 +119,16 @@ def _move_open_tasks(session: Session, dossier: Dossier, new_due_at: datetime) -
     ):
         if task.due_at == dossier.due_at:
             task.due_at = new_due_at
+
+
+def _working_days_later(calendar: WorkingCalendar, due: datetime, days: int) -> datetime:
+    """The same time of day `days` working days later: a 17:00 due time stays 17:00, as the
+    apology letter should read (the calendar's `target_at` would say 07:30 the day after)."""
+    local = due.astimezone(calendar.timezone)
+    if not calendar.is_working_day(local.date()):
+        return calendar.target_at(due, TargetDuration(days=days))
+    day = calendar.add_working_days(local.date(), days)
+    return datetime.combine(day, local.time(), tzinfo=calendar.timezone).astimezone(UTC)
 
 
 def _local(moment: datetime) -> str:

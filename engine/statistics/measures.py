@@ -13,7 +13,9 @@ ended. Definitions (columns of Biểu II.06a/VPCP/KSTT, Thông tư 01/2020/TT-VP
   the form says: "bao gồm cả hồ sơ chờ bổ sung"). The pause is today's state: for a past period
   a dossier paused then and running now is judged by its due time only;
 - returned: result handed over in the period; withdrawn, refused, stopped: ended so in it;
-- supplement requests: dossiers asked for a supplement within it.
+- supplement requests: dossiers asked for a supplement within it;
+- late or dissatisfied (766's satisfaction index): resolved in it, late or rated (at any time)
+  "không hài lòng" / "rất không hài lòng".
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from engine.dossiers.models import CHANNEL_COUNTER, CHANNEL_ONLINE, CHANNEL_POSTAL, Dossier
+from engine.dossiers.models import CHANNEL_COUNTER, CHANNEL_ONLINE, CHANNEL_POSTAL, Dossier, Rating
 from engine.dossiers.models import DossierEvent as Event
 from engine.timestamps import LOCAL_TZ
 
 D = Dossier
+#: rating levels "không hài lòng" and "rất không hài lòng" (engine/dossiers/ratings.py)
+DISSATISFIED_LEVELS = (2, 1)
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,18 @@ def _ended_as(status: str):
     return lambda s, e, now: and_(D.status == status, _between(D.finished_at, s, e))
 
 
+def _late_or_dissatisfied(s, e, now):
+    """766's "dissatisfied or late": resolved late, or rated (so far) not satisfied.
+
+    Only a returned dossier is rated, so its rating is never older than its resolution: ratings
+    since the period's start are all a resolved-in-period dossier can have (a smaller hash).
+    """
+    unhappy = select(Rating.dossier_id).where(
+        Rating.level.in_(DISSATISFIED_LEVELS), Rating.created_at >= s
+    )
+    return and_(_resolved(s, e, now), or_(D.timing == "late", D.id.in_(unhappy)))
+
+
 def _supplement(s, e, now):
     asked = select(Event.dossier_id).where(
         Event.to_status == "supplement_requested",
@@ -137,6 +153,8 @@ MEASURES: dict[str, Measure] = {
         Measure("refused", "Từ chối tiếp nhận", None, _ended_as("refused")),
         Measure("stopped", "Dừng xử lý", None, _ended_as("stopped")),
         Measure("supplement_requested", "Yêu cầu bổ sung", None, _supplement),
+        Measure("late_or_dissatisfied", "Quá hạn hoặc không hài lòng", None,
+                _late_or_dissatisfied),
     ]
 }  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, select, true
@@ -54,6 +55,33 @@ def load_agency_tree(session: Session) -> AgencyTree:
         parents={agency_id: parent_id for agency_id, _, parent_id in rows},
         children=children,
     )
+
+
+def agency_outline(
+    tree: AgencyTree, counted: Iterable[int], visible: set[int] | None
+) -> list[tuple[int, int]]:
+    """(agency, depth) of each visible agency with something counted in its subtree, parents
+    first and sub-units indented under them; a row then sums `tree.with_sub_units(agency)`."""
+    shown: set[int] = set()
+    for agency_id in counted:
+        current = agency_id
+        while current is not None and current not in shown:
+            if visible is not None and current not in visible:
+                break
+            shown.add(current)
+            current = tree.parents.get(current)
+    outline: list[tuple[int, int]] = []
+
+    def visit(agency_id: int, depth: int) -> None:
+        outline.append((agency_id, depth))
+        for child in sorted(tree.children.get(agency_id, []), key=lambda a: tree.names[a]):
+            if child in shown:
+                visit(child, depth + 1)
+
+    roots = [a for a in shown if tree.parents.get(a) not in shown]
+    for root in sorted(roots, key=lambda a: tree.names[a]):
+        visit(root, 0)
+    return outline
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ as our data goes.
 766 scores six groups (weights in `WEIGHTS`, 100 points in all). We compute four from the read
 model: the handling progress (on-time rate), online service (share of dossiers received online),
 online payment (0 until payment exists: there is no payment record yet) and satisfaction, with
-766's formula (total − dissatisfied or late) / total: no satisfaction ratings exist yet, so
-"dissatisfied" is 0 and the rate is the share not late. Publicity and digitisation need data we
-do not keep yet; they are left out and the score is out of `available_points`.
+766's formula (total − dissatisfied or late) / total over the dossiers resolved in the period,
+"dissatisfied" being the applicant's rating "không hài lòng" or "rất không hài lòng"
+(measure `late_or_dissatisfied`). Publicity and digitisation need data we do not keep yet; they
+are left out and the score is out of `available_points`.
 """
 
 from __future__ import annotations
@@ -64,7 +65,13 @@ def service_indexes(
         period,
         now,
         group_by="agency",
-        columns=["resolved", "on_time_or_early", "late", "received_new", "received_online"],
+        columns=[
+            "resolved",
+            "on_time_or_early",
+            "late_or_dissatisfied",
+            "received_new",
+            "received_online",
+        ],
     )
     return [
         ServiceIndex(
@@ -77,7 +84,8 @@ def service_indexes(
             online_rate=_rate(row.counts["received_online"], row.counts["received_new"]),
             online_payment_rate=0.0,
             satisfaction_rate=_rate(
-                row.counts["resolved"] - row.counts["late"], row.counts["resolved"]
+                row.counts["resolved"] - row.counts["late_or_dissatisfied"],
+                row.counts["resolved"],
             ),
         )
         for row in report.rows

@@ -4,8 +4,9 @@ from datetime import date
 
 from flask import Response, render_template, request, url_for
 
+from engine.dossiers.ratings import RATING_LEVELS
 from engine.errors import InvalidInput
-from engine.statistics.charts import horizontal_bars
+from engine.statistics.charts import horizontal_bars, stacked_bars
 from engine.statistics.dashboard import (
     Bar,
     count_dossiers,
@@ -17,6 +18,14 @@ from engine.statistics.dashboard import (
 from engine.statistics.exports import report_pdf, report_xlsx
 from engine.statistics.measures import MEASURES, Period
 from engine.statistics.report import GROUPINGS, periodic_report
+from engine.statistics.satisfaction import (
+    LEVELS,
+    SATISFACTION_GROUPINGS,
+    RatingFilters,
+    count_rated,
+    list_rated,
+    satisfaction_results,
+)
 from engine.statistics.scope import Filters
 from engine.statistics.service_index import WEIGHTS, service_indexes
 from engine.timestamps import LOCAL_TZ, utcnow
@@ -76,6 +85,52 @@ def dossiers():
     )  # fmt: skip
 
 
+@bp.get("/can-bo/thong-ke/hai-long")
+def satisfaction():
+    """Satisfaction results per agency (with sub-units) or per officer over the period."""
+    actor, period = current_actor(), _period()
+    group_by = request.args.get("nhom", "agency")
+    if group_by not in SATISFACTION_GROUPINGS:
+        raise InvalidInput("Cách nhóm kết quả đánh giá không hợp lệ.")
+    results = satisfaction_results(db.session, actor, period, group_by=group_by)
+    return render_template(
+        "statistics/satisfaction.html",
+        period=period,
+        group_by=group_by,
+        groupings=SATISFACTION_GROUPINGS,
+        results=results,
+        chart=stacked_bars(results.rows, LEVELS),
+        levels=RATING_LEVELS,
+    )
+
+
+@bp.get("/can-bo/thong-ke/hai-long/ho-so")
+def rated_dossiers():
+    """The rated dossiers a satisfaction number counts."""
+    actor, period = current_actor(), _period()
+    level = request.args.get("muc", type=int)
+    if level is not None and level not in RATING_LEVELS:
+        raise InvalidInput("Mức độ hài lòng không hợp lệ.")
+    filters = RatingFilters(
+        level=level,
+        agency_id=request.args.get("co-quan", type=int),
+        officer_id=request.args.get("can-bo", type=int),
+    )
+    page = max(request.args.get("trang", 1, type=int), 1)
+    return render_template(
+        "statistics/rated_dossiers.html",
+        period=period,
+        level_label=RATING_LEVELS.get(level, "Tất cả các mức"),
+        total=count_rated(db.session, actor, period, filters),
+        rated=list_rated(
+            db.session, actor, period, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        ),
+        levels=RATING_LEVELS,
+        page=page,
+        page_size=PAGE_SIZE,
+    )
+
+
 @bp.get("/can-bo/thong-ke/bao-cao.<kind>")
 def report_file(kind: str):
     actor, period = current_actor(), _period()
@@ -127,6 +182,20 @@ def bar_url(bar: Bar) -> str:
     return url_for("statistics.dossiers", **{k: v for k, v in params.items() if v is not None})
 
 
+def rated_url(period: Period, filters: RatingFilters) -> str:
+    """The list of the rated dossiers a satisfaction number counts."""
+    params = {
+        "tu": period.start.isoformat(),
+        "den": period.end.isoformat(),
+        "muc": filters.level,
+        "co-quan": filters.agency_id,
+        "can-bo": filters.officer_id,
+    }
+    return url_for(
+        "statistics.rated_dossiers", **{k: v for k, v in params.items() if v is not None}
+    )
+
+
 def _period() -> Period:
     today = utcnow().astimezone(LOCAL_TZ).date()
     try:
@@ -150,3 +219,4 @@ def _filters() -> Filters:
 
 
 bp.add_app_template_global(bar_url, "bar_url")
+bp.add_app_template_global(rated_url, "rated_url")

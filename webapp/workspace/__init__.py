@@ -12,6 +12,7 @@ from webapp.workspace import (  # noqa: E402, F401
     counter,
     documents,
     dossiers,
+    extensions,
     files,
     messages,
     results,

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from flask import render_template
 
+from engine.deadlines.extension_requests import (
+    dossier_requests,
+    may_request_extension,
+    pending_request,
+)
+from engine.deadlines.extensions import list_extensions
 from engine.dossiers.messages import list_messages
 from engine.dossiers.overview import dossier_overview
 from engine.dossiers.results import list_result_files
@@ -16,6 +22,7 @@ EVENT_LABELS = {
     "task_completed": "Hoàn thành",
     "timer_fired": "Hết thời gian chờ",
     "service_completed": "Hệ thống thực hiện",
+    "deadline_extended": "Gia hạn giải quyết",
 }
 CLOCK_LABELS = {
     "not_started": "Chưa bắt đầu tính (hồ sơ chưa được tiếp nhận)",
@@ -29,12 +36,27 @@ CLOCK_LABELS = {
 
 @bp.get("/ho-so/<code>")
 def dossier(code: str):
-    overview = dossier_overview(db.session, current_actor(), code)
+    return render_dossier(code)
+
+
+def render_dossier(
+    code: str, *, extension_form: dict | None = None, extension_errors: dict | None = None
+) -> str:
+    """The page; with the extension request as posted and its errors beside its fields."""
+    actor = current_actor()
+    overview = dossier_overview(db.session, actor, code)
+    dossier = overview.dossier
     return render_template(
         "workspace/dossier.html",
         overview=overview,
-        result_files=list_result_files(db.session, overview.dossier),
+        result_files=list_result_files(db.session, dossier),
         event_labels=EVENT_LABELS,
         clock_labels=CLOCK_LABELS,
-        messages=list_messages(db.session, current_actor(), code),
+        messages=list_messages(db.session, actor, code),
+        extension_requests=dossier_requests(db.session, dossier.id),
+        extensions=list_extensions(db.session, dossier.id),
+        may_ask_extension=may_request_extension(actor, dossier)
+        and pending_request(db.session, dossier.id) is None,
+        extension_form=extension_form or {},
+        extension_errors=extension_errors or {},
     )

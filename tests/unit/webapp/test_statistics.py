@@ -9,7 +9,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from engine.db import transaction
-from tests.unit.engine.statistics.history import generate_history
+from tests.unit.engine.statistics.history import generate_history, generate_ratings
 
 BAR = re.compile(r'<a href="([^"]+)" class="bar" data-count="(\d+)">')
 TOTAL = re.compile(r'<span id="total">(\d+)</span>')
@@ -70,3 +70,52 @@ def test_public_figures_show_agencies_and_no_personal_data(demo, session_factory
     text = page.get_data(as_text=True)
     assert "UBND tỉnh Bình Dương" in text and "UBND xã Tân An" in text
     assert "Người nộp" not in text and "GEN-" not in text
+
+
+SATISFACTION_LINK = re.compile(r'<a href="([^"]+)" class="(?:segment|cell)" data-count="(\d+)">')
+YEAR = "tu=2026-01-01&den=2026-12-31"
+
+
+def load_ratings(session_factory):
+    with session_factory() as session, transaction(session):
+        history = generate_history(session)
+        return history, generate_ratings(session, history)
+
+
+def test_every_satisfaction_number_counts_the_rated_dossiers_it_opens(
+    demo, session_factory, browser
+):
+    load_ratings(session_factory)
+    browser.login("lanhdao")
+    for grouping in ("agency", "officer"):
+        page = browser.client.get(f"/can-bo/thong-ke/hai-long?{YEAR}&nhom={grouping}")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert "Rất hài lòng" in text and "Rất không hài lòng" in text
+        links = SATISFACTION_LINK.findall(text)
+        assert any(int(count) > 0 for _, count in links)
+        for href, count in links:
+            listing = browser.client.get(html.unescape(href))
+            assert listing.status_code == 200, href
+            body = listing.get_data(as_text=True)
+            assert int(TOTAL.search(body).group(1)) == int(count), href
+            assert body.count('<tr class="dossier">') == min(int(count), 100), href
+    ward_page = browser.client.get(f"/can-bo/thong-ke/hai-long?{YEAR}").get_data(as_text=True)
+    assert "UBND phường Phú Cường" in ward_page and "UBND xã Tân An" not in ward_page
+
+
+def test_a_leader_cannot_open_another_units_satisfaction(demo, session_factory, browser):
+    load_ratings(session_factory)
+    with session_factory() as session:
+        from engine.agencies.models import Agency
+
+        other = session.query(Agency).filter_by(code="000.00.21.H25").one().id
+    browser.login("lanhdao")
+    answer = browser.client.get(f"/can-bo/thong-ke/hai-long/ho-so?{YEAR}&co-quan={other}")
+    assert answer.status_code == 403
+    assert "GEN-" not in answer.get_data(as_text=True)
+    bad = browser.client.get(f"/can-bo/thong-ke/hai-long/ho-so?{YEAR}&muc=9")
+    assert bad.status_code == 400
+    browser.client.post("/dang-xuat", data={"csrf_token": browser.token("/")})
+    browser.login("thuly")
+    assert browser.client.get(f"/can-bo/thong-ke/hai-long?{YEAR}").status_code == 403

@@ -15,8 +15,9 @@ from engine.agencies.models import Agency
 from engine.calendar.deadlines import DAYS, Deadline
 from engine.calendar.models import CalendarOverride
 from engine.calendar.working_days import VIETNAM_TZ, calendar_from_session
-from engine.dossiers.models import Dossier, DossierEvent
+from engine.dossiers.models import Dossier, DossierEvent, Rating, RatingOfficer
 from engine.procedures.models import Procedure, ProcedureVersion
+from engine.users.models import User
 
 #: a make-up Saturday the administrator recorded (not in the `holidays` package)
 MAKE_UP_SATURDAY = date(2026, 3, 7)
@@ -157,3 +158,43 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=VIETNAM_TZ)
+
+
+@dataclass
+class GeneratedRating:
+    dossier_id: int
+    agency_id: int
+    level: int
+    created_at: datetime
+    officer_ids: tuple[int, ...]
+
+
+def generate_ratings(
+    session, history: list[GeneratedDossier], seed: int = 766
+) -> list[GeneratedRating]:
+    """Most returned dossiers rated by the citizen, a day or so after the return, by officers
+    drawn from the demo's (the last one works in the partner ward)."""
+    rng = random.Random(seed)
+    users = {u.username: u.id for u in session.query(User)}
+    officers = [users["thuly"], users["thuly2"], users["thulycn"]]
+    generated = []
+    for dossier in history:
+        if dossier.returned_at is None or rng.random() < 0.25:
+            continue
+        level = rng.choices([5, 4, 3, 2, 1], weights=[5, 4, 2, 1, 1])[0]
+        created = dossier.returned_at + timedelta(hours=rng.randint(1, 72))
+        chosen = tuple(sorted(rng.sample(officers, rng.randint(0, 2))))
+        session.add(
+            Rating(
+                dossier_id=dossier.id,
+                user_id=users["congdan"],
+                agency_id=dossier.agency_id,
+                level=level,
+                comment=f"Góp ý {dossier.id}" if level <= 2 else None,
+                created_at=created,
+                officers=[RatingOfficer(user_id=officer) for officer in chosen],
+            )
+        )
+        generated.append(GeneratedRating(dossier.id, dossier.agency_id, level, created, chosen))
+    session.flush()
+    return generated
