@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base
@@ -34,7 +34,7 @@ class DeadlineExtension(Base):
     #: when it was approved (UTC)
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: working days left before the old due time when approved (the law wants at least one)
-    notice_working_days: Mapped[float] = mapped_column(default=0.0)
+    notice_working_days: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 #: states of an extension request

@@ -40,9 +40,9 @@ class Dossier(Base):
     applicant_phone: Mapped[str | None] = mapped_column(String(20))
     applicant_email: Mapped[str | None] = mapped_column(String(255))
     #: 1 in person, 2 online, 3 postal
-    channel: Mapped[int]
+    channel: Mapped[int] = mapped_column(index=True)
     #: internal status code (engine/dossiers/statuses.json)
-    status: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(40), index=True)
     #: TrangThaiHoSo of the national portal, 1-10
     national_status: Mapped[int]
     #: what the applicant filled in when submitting
@@ -50,7 +50,7 @@ class Dossier(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: legal due time; moves on when the clock stood still
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     #: set while the clock stands still (supplement requested)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_seconds: Mapped[int] = mapped_column(default=0)

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.agencies.models import Agency
 from engine.db import Base
@@ -21,7 +21,7 @@ class Procedure(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(500))
     #: lĩnh vực
-    field: Mapped[str] = mapped_column(String(255), default="")
+    field: Mapped[str] = mapped_column(String(255), default="", index=True)
     #: commune / district / province / ministry
     level: Mapped[str] = mapped_column(String(20), default="commune")
     #: toan_trinh / mot_phan / "" (dịch vụ công trực tuyến toàn trình or một phần)
@@ -62,9 +62,9 @@ class ProcedureVersion(Base):
     #: id of the executable BPMN process
     process_id: Mapped[str] = mapped_column(String(255))
     #: every file of the package, path -> text (BPMN, forms, procedure.json)
-    files: Mapped[dict] = deferred(mapped_column(JSON))
+    files: Mapped[dict] = mapped_column(JSON, deferred=True)
     #: the parsed process definition, serialized once and shared by every dossier's state
-    spec: Mapped[str] = deferred(mapped_column(Text))
+    spec: Mapped[str] = mapped_column(Text, deferred=True)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -92,7 +92,7 @@ class ProcedureDraft(Base):
     name: Mapped[str] = mapped_column(String(500))
     content_hash: Mapped[str] = mapped_column(String(64))
     #: every file of the package, path -> text, as a version keeps them
-    files: Mapped[dict] = deferred(mapped_column(JSON))
+    files: Mapped[dict] = mapped_column(JSON, deferred=True)
     #: the agency that will receive dossiers when the procedure is new (else its own)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
