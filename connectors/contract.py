@@ -7,7 +7,7 @@ step has committed, with an idempotency key the provider sees.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -18,8 +18,11 @@ class Operation:
     label: str
     #: does the workflow wait for the result? (a payment does; a notification does not)
     waits_for_result: bool
-    #: performs the effect: (payload, idempotency_key) -> result; may do network I/O
-    perform: Callable[[dict, str], dict]
+    #: performs the effect: (payload, idempotency_key, stored settings) -> result; may do
+    #: network I/O. The settings are the provider's rows of Quản trị › Kết nối.
+    perform: Callable[[dict, str, Mapping[str, str]], dict]
+    #: whose stored settings the worker reads for `perform` ("email"); None: none
+    settings_provider: str | None = None
 
 
 class OperationFailed(Exception):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.contract import Operation
-from connectors.email.client import send_email
+from connectors.email.client import SETTINGS_PROVIDER, perform_send
 from connectors.registry import register
 
 register(
@@ -11,6 +11,7 @@ register(
         name="email/send",
         label="Gửi thư điện tử",
         waits_for_result=False,
-        perform=send_email,
+        perform=perform_send,
+        settings_provider=SETTINGS_PROVIDER,
     )
 )

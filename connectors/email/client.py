@@ -1,4 +1,5 @@
-"""Sending one e-mail with smtplib, configured by MOTCUA_SMTP_* settings.
+"""Sending one e-mail with smtplib, configured on Quản trị › Kết nối (provider `email`) or by
+MOTCUA_SMTP_* environment variables; a stored setting wins over the environment.
 
 The payload is `{"to": address, "subject": ..., "body": ...}` (plain text, UTF-8). The outbox
 idempotency key becomes the Message-ID, so a message the worker sends twice after a crash is
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -38,6 +40,34 @@ def settings_from_env(environ: dict | None = None) -> SmtpSettings:
         sender=env.get("MOTCUA_SMTP_FROM", SmtpSettings.sender),
         starttls=env.get("MOTCUA_SMTP_STARTTLS", "") in ("1", "true", "yes"),
     )
+
+
+#: the provider name of the e-mail settings on Quản trị › Kết nối
+SETTINGS_PROVIDER = "email"
+#: stored setting key -> environment variable it overrides
+STORED_KEYS = {
+    "host": "MOTCUA_SMTP_HOST",
+    "port": "MOTCUA_SMTP_PORT",
+    "user": "MOTCUA_SMTP_USER",
+    "password": "MOTCUA_SMTP_PASSWORD",
+    "from": "MOTCUA_SMTP_FROM",
+    "starttls": "MOTCUA_SMTP_STARTTLS",
+}
+
+
+def smtp_settings(stored: Mapping[str, str], environ: dict | None = None) -> SmtpSettings:
+    """The environment's settings with the administrator's stored ones on top."""
+    env = dict(os.environ if environ is None else environ)
+    env.update({STORED_KEYS[key]: value for key, value in stored.items() if key in STORED_KEYS})
+    try:
+        return settings_from_env(env)
+    except ValueError as error:
+        raise OperationFailed(f"SMTP settings: {error}") from error
+
+
+def perform_send(payload: dict, idempotency_key: str, stored: Mapping[str, str]) -> dict:
+    """The `email/send` operation, with the settings the worker read for provider `email`."""
+    return send_email(payload, idempotency_key, smtp_settings(stored))
 
 
 def build_message(settings: SmtpSettings, payload: dict, idempotency_key: str) -> EmailMessage:

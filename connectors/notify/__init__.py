@@ -3,8 +3,8 @@
 The engine addresses each notification when it queues the outbox row (engine/dossiers/notices.py):
 the payload carries `to` (one address for the applicant, a list for officers and leaders, empty
 when nobody concerned has one), `subject` and `body`. Delivery goes through the same SMTP
-transport as `email/send` (connectors/email/client.py). Without an address the notification stays
-in-portal only: the applicant's notification list reads the outbox row itself.
+transport and settings as `email/send` (connectors/email/client.py). Without an address the
+notification stays in-portal only: the applicant's notification list reads the outbox row itself.
 
 At least once: the worker performs a row until its result is recorded, so a worker that dies
 between the SMTP exchange and that record sends the message again. Both copies carry the same
@@ -16,14 +16,16 @@ Zalo and SMS are not here yet: a later connector adds them beside e-mail.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from connectors.contract import Operation
-from connectors.email.client import send_email
+from connectors.email.client import SETTINGS_PROVIDER, send_email, smtp_settings
 from connectors.registry import register
 
 NO_ADDRESS = "no e-mail address"
 
 
-def deliver_notice(payload: dict, idempotency_key: str) -> dict:
+def deliver_notice(payload: dict, idempotency_key: str, stored: Mapping[str, str]) -> dict:
     """E-mail the addressed notification, or say it stays in-portal only."""
     to = payload.get("to")
     addresses = [to] if isinstance(to, str) else list(to or [])
@@ -32,6 +34,7 @@ def deliver_notice(payload: dict, idempotency_key: str) -> dict:
     sent = send_email(
         {"to": ", ".join(addresses), "subject": payload["subject"], "body": payload["body"]},
         idempotency_key,
+        smtp_settings(stored),
     )
     return {"delivered": True, "channel": "email", "to": addresses, **sent}
 
@@ -41,4 +44,12 @@ for _name, _label in [
     ("notify/officer", "Thông báo cho cán bộ xử lý"),
     ("notify/leader", "Thông báo cho lãnh đạo"),
 ]:
-    register(Operation(name=_name, label=_label, waits_for_result=False, perform=deliver_notice))
+    register(
+        Operation(
+            name=_name,
+            label=_label,
+            waits_for_result=False,
+            perform=deliver_notice,
+            settings_provider=SETTINGS_PROVIDER,
+        )
+    )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.contract import OperationFailed
 from connectors.registry import find_operation
+from engine.connector_settings.settings import provider_settings
 from engine.db import transaction
 from engine.dossiers.step import StepRecord, lock_dossier, run_step
 from engine.outbox.models import DONE, FAILED, PENDING, OutboxMessage
@@ -61,11 +62,16 @@ def perform_one(session_factory: sessionmaker[Session], message_id: int) -> None
             return
         operation_name, payload = message.operation, dict(message.payload)
         key, attempts = message.idempotency_key, message.attempts
-    operation = find_operation(operation_name)
+        operation = find_operation(operation_name)
+        settings = (
+            provider_settings(session, operation.settings_provider)
+            if operation is not None and operation.settings_provider
+            else {}
+        )
     try:
         if operation is None:
             raise OperationFailed(f"no connector named {operation_name!r}")
-        result = operation.perform(payload, key)
+        result = operation.perform(payload, key, settings)
     except Exception as error:
         log.warning("outbox %s (%s) failed: %s", message_id, operation_name, error)
         with session_factory() as session, transaction(session):

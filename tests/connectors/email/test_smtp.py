@@ -5,7 +5,7 @@ import mailbox
 import pytest
 
 from connectors.contract import OperationFailed
-from connectors.email.client import SmtpSettings, send_email, settings_from_env
+from connectors.email.client import SmtpSettings, send_email, settings_from_env, smtp_settings
 from connectors.email.sandbox import MailSandbox, free_port
 from connectors.registry import find_operation
 
@@ -43,5 +43,21 @@ def test_registered_as_email_send_operation(smtp, monkeypatch):
         monkeypatch.setenv(name, value)
     operation = find_operation("email/send")
     assert operation is not None and not operation.waits_for_result
-    operation.perform({"to": "b@example.vn", "subject": "Chào", "body": "Nội dung"}, "k2")
+    operation.perform({"to": "b@example.vn", "subject": "Chào", "body": "Nội dung"}, "k2", {})
     assert smtp.wait_for("b@example.vn")["Subject"] == "Chào"
+
+
+def test_stored_settings_win_over_the_environment(smtp, monkeypatch):
+    monkeypatch.setenv("MOTCUA_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("MOTCUA_SMTP_PORT", str(free_port()))
+    stored = {"port": smtp.environment["MOTCUA_SMTP_PORT"], "from": "UBND phường <mc@ubnd.vn>"}
+    find_operation("email/send").perform(
+        {"to": "c@example.vn", "subject": "Cấu hình", "body": "Từ trang Kết nối"}, "k3", stored
+    )
+    message = smtp.wait_for("c@example.vn")
+    assert message["From"] == "UBND phường <mc@ubnd.vn>"
+
+
+def test_a_bad_stored_port_is_a_failure_the_worker_reports():
+    with pytest.raises(OperationFailed, match="SMTP"):
+        smtp_settings({"port": "hai mươi lăm"}, environ={})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from connectors.email.sandbox import free_port
 from engine.connector_settings.settings import (
     list_settings,
     provider_settings,
@@ -12,6 +14,8 @@ from engine.connector_settings.settings import (
 )
 from engine.db import transaction
 from engine.errors import Forbidden, InvalidInput
+from engine.outbox.dispatch import perform_due
+from engine.outbox.models import DONE, OutboxMessage
 from engine.users.admin_audit import AdminAuditEntry
 
 
@@ -98,3 +102,24 @@ def test_duplicates_and_ward_administrators_are_refused(demo, session_factory):
     assert raised.value.field_errors["key"] == "Thiết lập email/smtp_host đã có; sửa ở dòng của nó."
     with pytest.raises(Forbidden):
         save(session_factory, demo.actor("quantri"), **form)
+
+
+def test_the_worker_sends_mail_with_the_stored_settings(demo, session_factory, smtp, monkeypatch):
+    """The environment points at a dead port; the page's setting names the real server."""
+    monkeypatch.setenv("MOTCUA_SMTP_PORT", str(free_port()))
+    admin = demo.actor("quantritinh")
+    port = smtp.environment["MOTCUA_SMTP_PORT"]
+    save(session_factory, admin, provider="email", key="port", value=port, is_secret=False)
+    with session_factory() as session, transaction(session):
+        session.add(
+            OutboxMessage(
+                operation="email/send",
+                payload={"to": "an@example.vn", "subject": "Thử cấu hình", "body": "Xin chào"},
+                idempotency_key="settings-test-1",
+            )
+        )
+    perform_due(session_factory)
+
+    assert smtp.wait_for("an@example.vn")["Subject"] == "Thử cấu hình"
+    with session_factory() as session:
+        assert session.scalars(select(OutboxMessage.status)).one() == DONE

@@ -24,7 +24,7 @@ def flaky():
     """An operation that fails until told to work, counting its calls."""
     state = {"works": False, "calls": 0}
 
-    def perform(payload: dict, key: str) -> dict:
+    def perform(payload: dict, key: str, settings: dict) -> dict:
         state["calls"] += 1
         if not state["works"]:
             raise OperationFailed("máy chủ không trả lời")

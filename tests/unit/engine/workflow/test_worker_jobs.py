@@ -30,7 +30,7 @@ WAITING_PACKAGE = Path(__file__).parent / "packages" / "waiting_service"
 def lookup_connector():
     calls = []
 
-    def perform(payload: dict, key: str) -> dict:
+    def perform(payload: dict, key: str, settings: dict) -> dict:
         calls.append((payload, key))
         if payload.get("id_number") == "000000000000":
             raise OperationFailed("nhà cung cấp không phản hồi")
