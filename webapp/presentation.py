@@ -8,6 +8,7 @@ from flask import Flask
 
 from engine.dossiers.statuses import get_status, status_label
 from engine.timestamps import LOCAL_TZ
+from engine.users.admin_audit import action_label
 from forms.rendering import error_links
 from webapp.auth import current_actor
 
@@ -21,6 +22,7 @@ def local_time(value: datetime | None, pattern: str = "%H:%M %d/%m/%Y") -> str:
 
 def register_filters(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(action_label, "audit_action")
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(lambda code: get_status(code).final, "status_final")
     app.add_template_filter(lambda channel: CHANNEL_LABELS.get(channel, "—"), "channel_label")

@@ -49,6 +49,13 @@ def save_draft(
     )
     session.add(draft)
     session.flush()
+    record_admin_change(
+        session,
+        actor,
+        "procedure_draft_uploaded",
+        f"procedure:{draft.code}",
+        {"draft_id": draft.id, "content_hash": draft.content_hash},
+    )
     return draft
 
 
@@ -89,7 +96,15 @@ def publish_draft(session: Session, actor: Actor, draft_id: int) -> ProcedureVer
 
 
 def discard_draft(session: Session, actor: Actor, draft_id: int) -> None:
-    session.delete(get_draft(session, actor, draft_id))
+    draft = get_draft(session, actor, draft_id)
+    record_admin_change(
+        session,
+        actor,
+        "procedure_draft_discarded",
+        f"procedure:{draft.code}",
+        {"draft_id": draft.id, "content_hash": draft.content_hash},
+    )
+    session.delete(draft)
     session.flush()
 
 

@@ -31,6 +31,41 @@ class AdminAuditEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+#: what the audit log reader sees for each action code (the code stays in the CSV export)
+ACTION_LABELS = {
+    "agency_created": "Thêm đơn vị",
+    "agency_updated": "Sửa đơn vị",
+    "agency_retired": "Ngừng hoạt động đơn vị",
+    "agency_restored": "Khôi phục đơn vị",
+    "units_imported": "Nhập đơn vị hành chính",
+    "officer_created": "Thêm cán bộ",
+    "officer_updated": "Sửa thông tin cán bộ",
+    "role_granted": "Giao vai trò",
+    "role_revoked": "Thu hồi vai trò",
+    "user_deactivated": "Khóa tài khoản",
+    "user_reactivated": "Mở khóa tài khoản",
+    "procedure_created": "Khai báo thủ tục",
+    "procedure_updated": "Sửa thủ tục",
+    "procedure_retired": "Ngừng áp dụng thủ tục",
+    "procedure_restored": "Áp dụng lại thủ tục",
+    "procedure_units_changed": "Đổi đơn vị tiếp nhận thủ tục",
+    "procedure_draft_uploaded": "Tải lên bản nháp quy trình",
+    "procedure_draft_discarded": "Hủy bản nháp quy trình",
+    "procedure_published": "Xuất bản quy trình",
+    "calendar_override_added": "Thêm ngày nghỉ/làm bù",
+    "calendar_override_removed": "Xóa ngày nghỉ/làm bù",
+    "working_hours_changed": "Đổi giờ làm việc",
+    "working_hours_reset": "Dùng giờ làm việc của cấp trên",
+    "connector_setting_saved": "Lưu thiết lập kết nối",
+    "connector_setting_removed": "Xóa thiết lập kết nối",
+    "outbox_retried": "Thử lại tác vụ gửi đi",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
 def record_admin_change(
     session: Session, actor: Actor, action: str, target: str, details: dict | None = None
 ) -> AdminAuditEntry:

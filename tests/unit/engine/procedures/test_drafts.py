@@ -101,3 +101,24 @@ def test_admin_of_another_ward_cannot_draft_see_or_publish_this_wards_procedure(
         assert (version.procedure.code, version.number) == (KHAI_SINH, 2)
         count = session.scalar(select(func.count()).select_from(ProcedureVersion))
     assert count == 4
+
+
+def test_uploading_and_discarding_a_draft_are_in_the_audit_trail(demo, session_factory):
+    admin = demo.actor("quantri")
+    with session_factory() as session, transaction(session):
+        draft_id = save_draft(
+            session, admin, new_procedure_package(), agency_id=ward_id(session)
+        ).id
+    with session_factory() as session, transaction(session):
+        discard_draft(session, admin, draft_id)
+    with session_factory() as session:
+        entries = session.execute(
+            select(AdminAuditEntry.action, AdminAuditEntry.target, AdminAuditEntry.actor_name)
+            .where(AdminAuditEntry.target == "procedure:9.900001")
+            .order_by(AdminAuditEntry.id)
+        ).all()
+    assert [(action, target) for action, target, _ in entries] == [
+        ("procedure_draft_uploaded", "procedure:9.900001"),
+        ("procedure_draft_discarded", "procedure:9.900001"),
+    ]
+    assert entries[0].actor_name == admin.full_name

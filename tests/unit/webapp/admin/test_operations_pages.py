@@ -141,6 +141,7 @@ def test_auditor_reads_the_audit_log_and_nothing_else(browser, demo, session_fac
     browser.login("thanhtra")
     home = text(browser.client.get("/quan-tri/nhat-ky"))
     assert "calendar_override_added" in home and "Lý Thị Kim" in home
+    assert "Thêm ngày nghỉ/làm bù" in home
     assert 'href="/quan-tri/lich-lam-viec"' not in home
     for path in ["/quan-tri/", "/quan-tri/lich-lam-viec", *DEPLOYMENT_PAGES]:
         assert browser.client.get(path).status_code == 403
