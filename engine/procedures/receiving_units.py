@@ -49,6 +49,21 @@ def handles_procedure(session: Session, procedure: Procedure, agency_id: int) ->
     return not ids or agency_id in ids
 
 
+def procedures_received_at(session: Session, agency_ids: set[int]) -> list[Procedure]:
+    """Active procedures a counter of one of these units may receive (see handles_procedure)."""
+    ticked = select(ProcedureAgency.procedure_id).where(
+        ProcedureAgency.procedure_id == Procedure.id
+    )
+    ticked_here = ticked.where(ProcedureAgency.agency_id.in_(agency_ids))
+    return list(
+        session.scalars(
+            select(Procedure)
+            .where(Procedure.is_active, ~ticked.exists() | ticked_here.exists())
+            .order_by(Procedure.name)
+        )
+    )
+
+
 def set_receiving_agencies(
     session: Session, actor: Actor, procedure_code: str, agency_ids: set[int]
 ) -> set[int]:

@@ -16,7 +16,8 @@ from engine.dossiers.counter import (
 )
 from engine.errors import Forbidden, InvalidInput
 from engine.procedures.form_data import applicant_form_name, version_form
-from engine.procedures.queries import get_procedure, latest_version, list_active_procedures
+from engine.procedures.queries import get_procedure, latest_version
+from engine.procedures.receiving_units import procedures_received_at
 from forms.rendering import form_fields
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -30,9 +31,10 @@ ACCEPT = "accept"
 
 @bp.get("/tiep-nhan")
 def counter_procedures():
-    _reception_agencies()
+    agency_ids = {agency_id for agency_id, _name in _reception_agencies()}
     return render_template(
-        "workspace/counter_procedures.html", procedures=list_active_procedures(db.session)
+        "workspace/counter_procedures.html",
+        procedures=procedures_received_at(db.session, agency_ids),
     )
 
 

@@ -14,7 +14,11 @@ from engine.dossiers.submission import submit_dossier
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.procedures.catalogue_search import CatalogueQuery, search_procedures
 from engine.procedures.models import Procedure
-from engine.procedures.receiving_units import receiving_agencies, set_receiving_agencies
+from engine.procedures.receiving_units import (
+    procedures_received_at,
+    receiving_agencies,
+    set_receiving_agencies,
+)
 from engine.users.actor import SYSTEM
 from tests.factories import KHAI_SINH, birth_application, complete, open_task, submit
 
@@ -149,3 +153,20 @@ def test_a_retired_unit_cannot_be_ticked(demo, session_factory):
     with pytest.raises(InvalidInput) as error, session_factory() as session:
         set_receiving_agencies(session, SYSTEM, KHAI_SINH, {unit_id})
     assert "Bộ phận Tư pháp" in error.value.field_errors["agency_ids"]
+
+
+def test_a_counter_lists_only_the_procedures_its_unit_receives(demo, session_factory):
+    ward, partner = (
+        agency_id(session_factory, WARD_CODE),
+        agency_id(session_factory, PARTNER_WARD_CODE),
+    )
+    with session_factory() as session:
+        everything = {p.code for p in procedures_received_at(session, {ward})}
+    assert KHAI_SINH in everything
+    with session_factory() as session, transaction(session):
+        set_receiving_agencies(session, SYSTEM, KHAI_SINH, {partner})
+    with session_factory() as session:
+        at_ward = {p.code for p in procedures_received_at(session, {ward})}
+        at_partner = {p.code for p in procedures_received_at(session, {partner})}
+    assert at_ward == everything - {KHAI_SINH}
+    assert at_partner == everything
