@@ -22,6 +22,7 @@ from engine.deadlines.models import (
     DeadlineExtensionRequest,
 )
 from engine.dossiers.models import Dossier
+from engine.dossiers.notices import LEADER_NOTICE, notice_message
 from engine.dossiers.queries import get_dossier
 from engine.dossiers.step import lock_dossier
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -88,6 +89,19 @@ def request_extension(
     )
     session.add(request)
     session.flush()
+    session.add(
+        notice_message(
+            session,
+            dossier,
+            LEADER_NOTICE,
+            {
+                "template": "extension_requested",
+                "message": f"{actor.full_name} đề nghị gia hạn giải quyết hồ sơ {dossier.code}. "
+                f"Lý do: {reason}. Đồng chí xem và quyết định tại trang Đề nghị gia hạn.",
+            },
+            f"extension-request:{request.id}",
+        )
+    )
     return request
 
 

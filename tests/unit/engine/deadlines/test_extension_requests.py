@@ -82,6 +82,11 @@ def test_request_then_approve_moves_the_due_time_and_queues_the_apology(demo, se
         ((pending, dossier),) = requests_for_leader(session, lanhdao)
         assert (pending.id, pending.state, dossier.code) == (request_id, PENDING, code)
         assert apologies(session) == 0
+        (notice,) = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.operation == "notify/leader")
+        ).all()
+        assert [r["name"] for r in notice.payload["recipients"]] == ["Phạm Thị Dung"]
+        assert REASON in notice.payload["body"] and code in notice.payload["subject"]
 
     with session_factory() as session, transaction(session):
         approve_request(session, lanhdao, request_id)
