@@ -21,6 +21,7 @@ from engine.tasks.queries import list_inbox
 from engine.workflow import runtime
 from engine.workflow.models import Timer, WorkflowState
 from engine.workflow.timers import fire_due_timers
+from tests.conftest import Browser
 from tests.factories import complete, freeze_clocks, open_task
 
 GIAY_PHEP_XAY_DUNG = "1.009994"
@@ -287,12 +288,12 @@ def test_appraisal_names_the_consulted_agency_and_an_unknown_code_is_refused(dem
 
 
 def test_a_consulted_agency_silent_for_twelve_days_is_deemed_to_agree(
-    demo, session_factory, monkeypatch
+    app, demo, session_factory, monkeypatch
 ):
     dossier_id, branches = start_consultation(session_factory, demo)
     sent = datetime.now(UTC)
     with session_factory() as session:
-        due = session.get(Timer, dossier_id).due_at.replace(tzinfo=UTC)
+        due = session.get(Timer, dossier_id).due_at
     assert timedelta(days=12) - timedelta(minutes=5) < due - sent < timedelta(days=12, minutes=5)
     inspect_site(session_factory, demo, branches["Task_SiteInspection"])
     assert inbox(session_factory, demo, "thuly") == []
@@ -316,9 +317,14 @@ def test_a_consulted_agency_silent_for_twelve_days_is_deemed_to_agree(
             "timer_fired",
             "Quá 12 ngày không trả lời: coi như đồng ý",
         )
-    assert workflow_data(session_factory, dossier_id, "Task_Proposal")["consultation_outcome"] == (
-        "deemed_agreed"
-    )
+    data = workflow_data(session_factory, dossier_id, "Task_Proposal")
+    assert data["consultation_outcome"] == "deemed_agreed"
+
+    citizen = Browser(app.test_client())
+    citizen.login("congdan")
+    page = citizen.client.get(f"/ho-so/{dossier.code}").get_data(as_text=True)
+    history = page.split('id="history"')[1].split("</ol>")[0]
+    assert "Hệ thống xử lý theo thời hạn: “Quá 12 ngày không trả lời: coi như đồng ý”." in history
 
 
 def test_a_reply_in_time_is_kept_and_no_deemed_agreement_follows(
