@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from engine.db import transaction
 from engine.dossiers.submission import submit_dossier
 from engine.tasks.completion import complete_task
@@ -47,3 +49,24 @@ def open_task(session_factory, dossier_id: int, role: str | None = None) -> Task
 def complete(session_factory, actor, task_id: int, data: dict, **kwargs):
     with session_factory() as session, transaction(session):
         return complete_task(session, actor, task_id, data, **kwargs).dossier_id
+
+
+class _FrozenDatetime(datetime):
+    frozen: datetime
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.frozen if tz is None else cls.frozen.astimezone(tz)
+
+
+def freeze_clocks(monkeypatch, moment: datetime) -> None:
+    """Move the step's, the timer sweep's and SpiffWorkflow's timer clocks to `moment`."""
+    import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
+
+    import engine.dossiers.step as step
+    import engine.workflow.timers as timers
+
+    _FrozenDatetime.frozen = moment
+    monkeypatch.setattr(spiff_timer, "datetime", _FrozenDatetime)
+    monkeypatch.setattr(timers, "utcnow", lambda: moment)
+    monkeypatch.setattr(step, "utcnow", lambda: moment)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
@@ -83,6 +84,22 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
             except ValueError:
                 continue
     return min(times) if times else None
+
+
+def fire_due_timers(workflow: BpmnWorkflow) -> list[str]:
+    """Let every timer whose time has come fire; the names of those that did, so the history
+    says which rule acted (an escalation, or a consultation deemed agreed)."""
+    waiting = [
+        task
+        for task in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+    ]
+    workflow.refresh_timers()
+    return [
+        task.task_spec.bpmn_name or task.task_spec.bpmn_id
+        for task in waiting
+        if task.state in (TaskState.READY, TaskState.COMPLETED)
+    ]
 
 
 def end_status(workflow: BpmnWorkflow) -> str | None:

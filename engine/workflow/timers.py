@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
-from engine.dossiers.step import StepRecord, lock_dossier, run_step
+from engine.dossiers.step import StepRecord, WorkflowAction, lock_dossier, run_step
 from engine.timestamps import utcnow
 from engine.users.actor import SYSTEM
+from engine.workflow import runtime
 from engine.workflow.models import Timer
 
 
@@ -27,12 +29,16 @@ def fire_due_timers(session_factory: sessionmaker[Session], limit: int = 50) -> 
             if timer is None:
                 break
             dossier = lock_dossier(session, timer.dossier_id)
-            run_step(
-                session,
-                dossier,
-                SYSTEM,
-                lambda workflow: workflow.refresh_timers(),
-                StepRecord(action="timer_fired"),
-            )
+            record = StepRecord(action="timer_fired")
+            run_step(session, dossier, SYSTEM, _firing(record), record)
             fired += 1
     return fired
+
+
+def _firing(record: StepRecord) -> WorkflowAction:
+    """The step's action: fire what is due and name the fired timers on the history line."""
+
+    def fire(workflow: BpmnWorkflow) -> None:
+        record.task_title = "; ".join(runtime.fire_due_timers(workflow)) or None
+
+    return fire

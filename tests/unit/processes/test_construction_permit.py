@@ -1,7 +1,9 @@
 """Cấp giấy phép xây dựng nhà ở riêng lẻ: the consulted agency answers in its own inbox while
-the site inspection runs in parallel."""
+the site inspection runs in parallel; silent for 12 days, it is deemed to agree."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,12 +12,17 @@ from engine.agencies.models import Agency
 from engine.db import transaction
 from engine.demo import PARTNER_WARD_CODE
 from engine.dossiers.models import Dossier
+from engine.dossiers.queries import list_events
 from engine.dossiers.submission import submit_dossier
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.procedures.queries import get_procedure
-from engine.tasks.models import OPEN, Task
+from engine.tasks.models import CANCELLED, OPEN, Task
 from engine.tasks.queries import list_inbox
-from tests.factories import complete, open_task
+from engine.workflow import runtime
+from engine.workflow.models import Timer, WorkflowState
+from engine.workflow.timers import fire_due_timers
+from tests.conftest import Browser
+from tests.factories import complete, freeze_clocks, open_task
 
 GIAY_PHEP_XAY_DUNG = "1.009994"
 
@@ -43,6 +50,60 @@ def open_tasks(session_factory, dossier_id: int) -> dict[str, Task]:
             select(Task).where(Task.dossier_id == dossier_id, Task.state == OPEN)
         )
         return {task.bpmn_id: task for task in rows}
+
+
+def start_consultation(session_factory, demo) -> tuple[int, dict[str, Task]]:
+    """Submit, receive and appraise: the consultation and the site inspection are open."""
+    with session_factory() as session, transaction(session):
+        dossier_id = submit_dossier(
+            session, demo.actor("congdan"), GIAY_PHEP_XAY_DUNG, application()
+        ).id
+    complete(
+        session_factory,
+        demo.actor("motcua"),
+        open_task(session_factory, dossier_id).id,
+        {"decision": "accept", "fee_receipt_number": "BL-0004321"},
+    )
+    complete(
+        session_factory,
+        demo.actor("thuly"),
+        open_task(session_factory, dossier_id, "processing").id,
+        {
+            "appraisal_note": "Phù hợp quy hoạch.",
+            "proposal": "continue",
+            "consulted_agency_code": PARTNER_WARD_CODE,
+        },
+    )
+    return dossier_id, open_tasks(session_factory, dossier_id)
+
+
+def inspect_site(session_factory, demo, task: Task) -> None:
+    complete(
+        session_factory,
+        demo.actor("thuly"),
+        task.id,
+        {"inspection_date": "03/12/2026", "inspection_note": "Đúng hồ sơ."},
+    )
+
+
+def inbox(session_factory, demo, username: str) -> list[str]:
+    with session_factory() as session:
+        return [task.bpmn_id for task in list_inbox(session, demo.actor(username))]
+
+
+def workflow_data(session_factory, dossier_id: int, bpmn_id: str) -> dict:
+    """The data the open task `bpmn_id` sees."""
+    with session_factory() as session:
+        version = session.get(Dossier, dossier_id).procedure_version
+        workflow = runtime.load_workflow(
+            version.content_hash, version.spec, session.get(WorkflowState, dossier_id).state
+        )
+        spiff_id = session.scalar(
+            select(Task.spiff_task_id).where(
+                Task.dossier_id == dossier_id, Task.bpmn_id == bpmn_id, Task.state == OPEN
+            )
+        )
+        return runtime.find_task(workflow, spiff_id).data
 
 
 def test_record_carries_the_fee_and_fifteen_days(demo, session):
@@ -224,3 +285,68 @@ def test_appraisal_names_the_consulted_agency_and_an_unknown_code_is_refused(dem
         )
     assert "Không tìm thấy cơ quan" in unknown.value.field_errors["consulted_agency_code"]
     assert set(open_tasks(session_factory, dossier_id)) == {"Task_Appraisal"}
+
+
+def test_a_consulted_agency_silent_for_twelve_days_is_deemed_to_agree(
+    app, demo, session_factory, monkeypatch
+):
+    dossier_id, branches = start_consultation(session_factory, demo)
+    sent = datetime.now(UTC)
+    with session_factory() as session:
+        due = session.get(Timer, dossier_id).due_at
+    assert timedelta(days=12) - timedelta(minutes=5) < due - sent < timedelta(days=12, minutes=5)
+    inspect_site(session_factory, demo, branches["Task_SiteInspection"])
+    assert inbox(session_factory, demo, "thuly") == []
+
+    freeze_clocks(monkeypatch, sent + timedelta(days=11, hours=23))
+    assert fire_due_timers(session_factory) == 0
+    assert inbox(session_factory, demo, "thulycn") == ["Task_Consultation"]
+
+    freeze_clocks(monkeypatch, sent + timedelta(days=12, hours=1))
+    assert fire_due_timers(session_factory) == 1
+
+    assert inbox(session_factory, demo, "thulycn") == []
+    assert inbox(session_factory, demo, "thuly") == ["Task_Proposal"]
+    with session_factory() as session:
+        assert session.get(Task, branches["Task_Consultation"].id).state == CANCELLED
+        assert session.get(Timer, dossier_id) is None
+        dossier = session.get(Dossier, dossier_id)
+        assert dossier.status == "processing"
+        last = list_events(session, dossier)[-1]
+        assert (last.action, last.task_title) == (
+            "timer_fired",
+            "Quá 12 ngày không trả lời: coi như đồng ý",
+        )
+    data = workflow_data(session_factory, dossier_id, "Task_Proposal")
+    assert data["consultation_outcome"] == "deemed_agreed"
+
+    citizen = Browser(app.test_client())
+    citizen.login("congdan")
+    page = citizen.client.get(f"/ho-so/{dossier.code}").get_data(as_text=True)
+    history = page.split('id="history"')[1].split("</ol>")[0]
+    assert "Hệ thống xử lý theo thời hạn: “Quá 12 ngày không trả lời: coi như đồng ý”." in history
+
+
+def test_a_reply_in_time_is_kept_and_no_deemed_agreement_follows(
+    demo, session_factory, monkeypatch
+):
+    dossier_id, branches = start_consultation(session_factory, demo)
+    complete(
+        session_factory,
+        demo.actor("thulycn"),
+        branches["Task_Consultation"].id,
+        {"reply_reference": "Văn bản số 20/UBND", "reply_outcome": "disagree"},
+    )
+    with session_factory() as session:
+        assert session.get(Timer, dossier_id) is None
+
+    freeze_clocks(monkeypatch, datetime.now(UTC) + timedelta(days=13))
+    assert fire_due_timers(session_factory) == 0
+    inspect_site(session_factory, demo, branches["Task_SiteInspection"])
+
+    assert inbox(session_factory, demo, "thuly") == ["Task_Proposal"]
+    data = workflow_data(session_factory, dossier_id, "Task_Proposal")
+    assert data["reply_outcome"] == "disagree" and "consultation_outcome" not in data
+    with session_factory() as session:
+        actions = [e.action for e in list_events(session, session.get(Dossier, dossier_id))]
+    assert "timer_fired" not in actions

@@ -21,7 +21,7 @@ from engine.users.actor import SYSTEM
 from engine.workflow import runtime
 from engine.workflow.models import Timer, WorkflowState
 from engine.workflow.timers import fire_due_timers
-from tests.factories import complete, open_task, submit
+from tests.factories import complete, freeze_clocks, open_task, submit
 
 WAITING_PACKAGE = Path(__file__).parent / "packages" / "waiting_service"
 
@@ -142,7 +142,7 @@ def test_the_processing_reminder_timer_fires_and_notifies_the_leader(
     assert fire_due_timers(session_factory) == 0
 
     later = datetime.now(UTC) + timedelta(days=1, hours=1)
-    _freeze_clocks(monkeypatch, later)
+    freeze_clocks(monkeypatch, later)
     assert fire_due_timers(session_factory) == 1
 
     with session_factory() as session:
@@ -153,23 +153,3 @@ def test_the_processing_reminder_timer_fires_and_notifies_the_leader(
         assert session.get(Timer, dossier_id) is None
         assert session.get(Dossier, dossier_id).status == "processing"
     assert open_task(session_factory, dossier_id, "processing").state == OPEN
-
-
-class _FrozenDatetime(datetime):
-    frozen: datetime
-
-    @classmethod
-    def now(cls, tz=None):
-        return cls.frozen if tz is None else cls.frozen.astimezone(tz)
-
-
-def _freeze_clocks(monkeypatch, moment: datetime) -> None:
-    import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
-
-    import engine.dossiers.step as step
-    import engine.workflow.timers as timers
-
-    _FrozenDatetime.frozen = moment
-    monkeypatch.setattr(spiff_timer, "datetime", _FrozenDatetime)
-    monkeypatch.setattr(timers, "utcnow", lambda: moment)
-    monkeypatch.setattr(step, "utcnow", lambda: moment)
