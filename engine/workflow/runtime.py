@@ -87,8 +87,10 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
 
 
 def fire_due_timers(workflow: BpmnWorkflow) -> list[str]:
-    """Let every timer whose time has come fire; the names of those that did, so the history
-    says which rule acted (an escalation, or a consultation deemed agreed)."""
+    """Let every timer whose time has come fire; the names of those that changed the dossier's
+    course (a consultation deemed agreed), so the history says which rule acted. A
+    non-interrupting reminder is left unnamed: it only notifies, and the applicant need not
+    read about the office's internal reminders."""
     waiting = [
         task
         for task in workflow.get_tasks(state=TaskState.WAITING)
@@ -99,6 +101,7 @@ def fire_due_timers(workflow: BpmnWorkflow) -> list[str]:
         task.task_spec.bpmn_name or task.task_spec.bpmn_id
         for task in waiting
         if task.state in (TaskState.READY, TaskState.COMPLETED)
+        and getattr(task.task_spec, "cancel_activity", True)
     ]
 
 

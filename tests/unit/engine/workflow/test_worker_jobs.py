@@ -152,4 +152,11 @@ def test_the_processing_reminder_timer_fires_and_notifies_the_leader(
         assert [r.payload["template"] for r in reminders] == ["processing_overdue"]
         assert session.get(Timer, dossier_id) is None
         assert session.get(Dossier, dossier_id).status == "processing"
+        # an internal reminder: the history line does not name it to the applicant
+        fired = session.scalars(
+            select(DossierEvent).where(
+                DossierEvent.dossier_id == dossier_id, DossierEvent.action == "timer_fired"
+            )
+        ).one()
+        assert fired.task_title is None
     assert open_task(session_factory, dossier_id, "processing").state == OPEN
