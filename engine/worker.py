@@ -22,6 +22,8 @@ from engine.workflow.timers import fire_due_timers
 
 def run_worker(database_url: str | None = None, interval_seconds: float = 2.0) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # every job runs every few seconds: APScheduler's "executed successfully" lines drown the log
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     session_factory = make_session_factory(make_engine(database_url))
     scheduler = worker_scheduler(session_factory, interval_seconds)
     logging.getLogger(__name__).info("motcua worker started")
