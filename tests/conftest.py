@@ -19,6 +19,8 @@ from engine.schema import upgrade_database
 from engine.users.actor import Actor, load_actor
 
 import_all_models()
+#: hundreds of accounts are created: hash them with argon2-cffi's cheapest profile
+os.environ.setdefault("MOTCUA_ARGON2_PROFILE", "CHEAPEST")
 
 
 @pytest.fixture(scope="session")

@@ -1,20 +1,37 @@
-"""Password hashing with argon2id (argon2-cffi's recommended parameters)."""
+"""Password hashing with argon2id.
 
-from argon2 import PasswordHasher
+The cost is one of argon2-cffi's named profiles, RFC 9106's low-memory one unless
+MOTCUA_ARGON2_PROFILE names another: the test suite sets CHEAPEST, since it creates hundreds of
+accounts and a real hash costs ~50 ms by design. A hash records its own parameters, so
+verification works whatever profile made it.
+"""
+
+import os
+from functools import cache
+
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+PROFILES = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST")
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    name = os.environ.get("MOTCUA_ARGON2_PROFILE", "RFC_9106_LOW_MEMORY")
+    if name not in PROFILES:
+        raise RuntimeError(f"MOTCUA_ARGON2_PROFILE must be one of {', '.join(PROFILES)}")
+    return PasswordHasher.from_parameters(getattr(profiles, name))
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

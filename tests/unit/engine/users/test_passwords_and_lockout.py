@@ -2,6 +2,10 @@
 
 import time
 
+import pytest
+from argon2 import extract_parameters, profiles
+
+from engine.users import passwords
 from engine.users.lockout import IP_MAX_FAILURES
 from engine.users.models import User
 
@@ -109,3 +113,22 @@ def test_session_has_an_absolute_limit_even_when_active(browser, client, demo):
         cookie["signed_in_at"] = time.time() - 9 * 3600
     answer = client.get("/ho-so-cua-toi", follow_redirects=True)
     assert "quá thời hạn" in answer.get_data(as_text=True)
+
+
+def test_the_hash_cost_comes_from_a_named_argon2_profile(monkeypatch):
+    cheap = passwords.hash_password("motcua2026")  # the suite runs with CHEAPEST
+    monkeypatch.setenv("MOTCUA_ARGON2_PROFILE", "RFC_9106_LOW_MEMORY")
+    passwords._hasher.cache_clear()
+    try:
+        real = passwords.hash_password("motcua2026")
+        assert extract_parameters(real) == profiles.RFC_9106_LOW_MEMORY
+        # a hash carries its own parameters: both verify whatever the profile now is
+        assert passwords.verify_password(cheap, "motcua2026")
+        assert passwords.verify_password(real, "motcua2026")
+        monkeypatch.setenv("MOTCUA_ARGON2_PROFILE", "nhanh")
+        passwords._hasher.cache_clear()
+        with pytest.raises(RuntimeError, match="MOTCUA_ARGON2_PROFILE"):
+            passwords.hash_password("motcua2026")
+    finally:
+        monkeypatch.undo()
+        passwords._hasher.cache_clear()
