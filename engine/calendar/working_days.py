@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, literal, select
+from sqlalchemy.orm import Session, aliased
 
 from engine.calendar.deadlines import DAYS, Deadline, TargetDuration
 from engine.calendar.models import (
@@ -369,7 +369,7 @@ def calendar_from_session(
 
     With `agency_id`, the agency's working windows (its own rows, else its nearest parent's,
     else `DEFAULT_AGENCY_WINDOWS`) and reception cut-off (likewise, else `DEFAULT_CUTOFF`).
-    A few small queries, so build it once per step: an override
+    Three small queries, so build it once per step: an override
     entered now applies to every deadline computed from then on (deadlines already stored are
     not recomputed here).
     """
@@ -387,35 +387,58 @@ def calendar_from_session(
 
 def agency_windows(session: Session, agency_id: int) -> tuple[Window, ...]:
     """The working windows an agency keeps: its own, else inherited up the agency tree."""
-    from engine.agencies.models import Agency
-
-    seen: set[int] = set()
-    current: int | None = agency_id
-    while current is not None and current not in seen:
-        seen.add(current)
-        windows = session.execute(
-            select(AgencyWorkingWindow.opens_at, AgencyWorkingWindow.closes_at)
-            .where(AgencyWorkingWindow.agency_id == current)
-            .order_by(AgencyWorkingWindow.opens_at)
-        ).all()
-        if windows:
-            return tuple((opens, closes) for opens, closes in windows)
-        current = session.scalar(select(Agency.parent_id).where(Agency.id == current))
-    return DEFAULT_AGENCY_WINDOWS
+    windows_query, _cutoff_query = _inherited_settings_queries()
+    rows = session.execute(windows_query, {"agency_id": agency_id}).all()
+    if not rows:
+        return DEFAULT_AGENCY_WINDOWS
+    nearest = rows[0].depth
+    return tuple((opens, closes) for depth, opens, closes in rows if depth == nearest)
 
 
 def agency_cutoff(session: Session, agency_id: int) -> time:
     """The reception cut-off an agency keeps: its own, else inherited up the agency tree."""
+    _windows_query, cutoff_query = _inherited_settings_queries()
+    cutoff = session.scalar(cutoff_query, {"agency_id": agency_id})
+    return DEFAULT_CUTOFF if cutoff is None else cutoff
+
+
+#: deeper than any real agency tree; stops the walk should a parent loop ever be stored
+_MAX_DEPTH = 32
+
+
+@cache
+def _inherited_settings_queries() -> tuple[Select, Select]:
+    """The nearest windows and cut-off up the agency tree, one query each (a recursive CTE of
+    the agency and its ancestors), built once: building the construct costs more than running it.
+    """
     from engine.agencies.models import Agency
 
-    seen: set[int] = set()
-    current: int | None = agency_id
-    while current is not None and current not in seen:
-        seen.add(current)
-        cutoff = session.scalar(
-            select(AgencyReceptionCutoff.cutoff).where(AgencyReceptionCutoff.agency_id == current)
+    chain = (
+        select(Agency.id, Agency.parent_id, literal(0).label("depth"))
+        .where(Agency.id == bindparam("agency_id"))
+        .cte("agency_chain", recursive=True)
+    )
+    parent = aliased(Agency)
+    chain = chain.union_all(
+        select(parent.id, parent.parent_id, chain.c.depth + 1).where(
+            parent.id == chain.c.parent_id, chain.c.depth < _MAX_DEPTH
         )
-        if cutoff is not None:
-            return cutoff
-        current = session.scalar(select(Agency.parent_id).where(Agency.id == current))
-    return DEFAULT_CUTOFF
+    )
+    windows = (
+        select(chain.c.depth, AgencyWorkingWindow.opens_at, AgencyWorkingWindow.closes_at)
+        .join(AgencyWorkingWindow, AgencyWorkingWindow.agency_id == chain.c.id)
+        .order_by(chain.c.depth, AgencyWorkingWindow.opens_at)
+    )
+    cutoff = (
+        select(AgencyReceptionCutoff.cutoff)
+        .join(chain, AgencyReceptionCutoff.agency_id == chain.c.id)
+        .order_by(chain.c.depth)
+        .limit(1)
+    )
+    return windows, cutoff
+    parent = aliased(Agency)
+    return chain.union_all(
+        select(parent.id, parent.parent_id, chain.c.depth + 1).where(
+            parent.id == chain.c.parent_id, chain.c.depth < _MAX_DEPTH
+        )
+    )
