@@ -15,6 +15,7 @@ from datetime import datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.calendar.deadlines import dossier_deadline, parse_target_duration
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
@@ -67,10 +68,14 @@ def lock_task(session: Session, task_id: int) -> Task:
     dossier_id = session.scalar(select(Task.dossier_id).where(Task.id == task_id))
     if dossier_id is None:
         raise NotFound("Không tìm thấy công việc.")
-    lock_dossier(session, dossier_id)
-    return session.execute(
+    dossier = lock_dossier(session, dossier_id)
+    task = session.execute(
         select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
     ).scalar_one()
+    # the session holds loaded objects weakly: hand the locked dossier to the task, or reading
+    # `task.dossier` would load it again
+    set_committed_value(task, "dossier", dossier)
+    return task
 
 
 def run_step(

@@ -109,14 +109,19 @@ def refresh_task_due_times(
     The inbox sorts and filters open tasks by `Task.due_at` through the task indexes alone,
     so it must follow the dossier's clock: set at reception, moved on after a supplement,
     NULL while paused. A task with a target of its own (a BPMN `targetDuration`) keeps it:
-    only tasks that followed the dossier's previous due time, or had none, are moved.
+    only tasks that followed the dossier's previous due time, or had none, are moved. Most
+    steps leave the clock alone, and then there is nothing to move: tasks are created with the
+    running due time.
     """
+    running = running_due_at(dossier)
+    if running == previous_due:
+        return
     follows = Task.due_at.is_(None)
     if previous_due is not None:
         follows = or_(follows, Task.due_at == previous_due)
     session.execute(
         update(Task)
         .where(Task.dossier_id == dossier.id, Task.state == OPEN, follows)
-        .values(due_at=running_due_at(dossier))
+        .values(due_at=running)
         .execution_options(synchronize_session="fetch")
     )
