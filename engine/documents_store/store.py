@@ -72,14 +72,7 @@ def file_result_to_store(
     """Put an electronically returned result in the applicant's store (None: no account)."""
     if dossier.applicant_user_id is None:
         return None
-    copy = StoredFile(
-        storage_key=stored_file.storage_key,
-        sha256=stored_file.sha256,
-        size=stored_file.size,
-        content_type=stored_file.content_type,
-        original_name=stored_file.original_name,
-        owner_user_id=dossier.applicant_user_id,
-    )
+    copy = stored_file.copy_for(owner_user_id=dossier.applicant_user_id, dossier_id=None)
     document = PersonalDocument(
         user_id=dossier.applicant_user_id,
         title=title[:255],

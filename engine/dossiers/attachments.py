@@ -138,15 +138,7 @@ def dossier_copy(session: Session, actor: Actor, file_id: int, dossier: Dossier)
         return stored
     if stored.dossier_id == dossier.id:
         return stored
-    copy = StoredFile(
-        storage_key=stored.storage_key,
-        sha256=stored.sha256,
-        size=stored.size,
-        content_type=stored.content_type,
-        original_name=stored.original_name,
-        owner_user_id=stored.owner_user_id,
-        dossier_id=dossier.id,
-    )
+    copy = stored.copy_for(owner_user_id=stored.owner_user_id, dossier_id=dossier.id)
     session.add(copy)
     session.flush()
     return copy

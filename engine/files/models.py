@@ -26,3 +26,16 @@ class StoredFile(Base):
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def copy_for(self, *, owner_user_id: int | None, dossier_id: int | None) -> StoredFile:
+        """Another row for the same bytes (the storage is content-addressed): a file reused in
+        another dossier or filed in a citizen's store gets its own owner and scope."""
+        return StoredFile(
+            storage_key=self.storage_key,
+            sha256=self.sha256,
+            size=self.size,
+            content_type=self.content_type,
+            original_name=self.original_name,
+            owner_user_id=owner_user_id,
+            dossier_id=dossier_id,
+        )
