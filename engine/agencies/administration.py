@@ -14,7 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.agencies.models import Agency
-from engine.agencies.tree import administered_agency_ids, descendant_ids, require_admin_of
+from engine.agencies.tree import (
+    administered_agencies,
+    administered_agency_ids,
+    descendant_ids,
+    require_admin_of,
+)
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.users.actor import Actor
 from engine.users.admin_audit import record_admin_change
@@ -177,12 +182,8 @@ def restore_agency(session: Session, actor: Actor, agency_id: int) -> Agency:
 
 def parent_choices(session: Session, actor: Actor, agency: Agency | None = None) -> list[Agency]:
     """Active units the actor may put a unit under (never the unit itself or its sub-units)."""
-    scope = administered_agency_ids(session, actor)
     excluded = descendant_ids(session, {agency.id}) if agency is not None else set()
-    query = select(Agency).where(Agency.is_active).order_by(Agency.code)
-    if scope is not None:
-        query = query.where(Agency.id.in_(scope))
-    return [choice for choice in session.scalars(query) if choice.id not in excluded]
+    return [choice for choice in administered_agencies(session, actor) if choice.id not in excluded]
 
 
 def _checked(

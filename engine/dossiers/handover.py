@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.dossiers.notices import queue_applicant_notice
@@ -11,7 +10,8 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.tasks.access import may_work_on
 from engine.tasks.models import OPEN, Task
 from engine.users.actor import Actor
-from engine.users.models import RoleAssignment, User
+from engine.users.models import User
+from engine.users.officers import officers_holding
 
 #: leaders may hand any open task of their unit to an officer, not only their own
 ASSIGNING_ROLES = ("leader", "agency_leader")
@@ -43,18 +43,7 @@ def forward_candidates(session: Session, task: Task) -> list[User]:
     """Active officers holding the task's role in the task's agency."""
     if task.agency_id is None:
         return []
-    return list(
-        session.scalars(
-            select(User)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                RoleAssignment.role == task.role,
-                RoleAssignment.agency_id == task.agency_id,
-                User.is_active,
-            )
-            .order_by(User.full_name)
-        )
-    )
+    return officers_holding(session, task.role, task.agency_id)
 
 
 def may_forward(actor: Actor, task: Task) -> bool:

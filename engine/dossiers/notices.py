@@ -22,7 +22,8 @@ from engine.dossiers.models import Dossier
 from engine.dossiers.notifications import notification_subject, notification_text
 from engine.outbox.models import OutboxMessage
 from engine.users.mail import compose_email
-from engine.users.models import RoleAssignment, User
+from engine.users.models import User
+from engine.users.officers import officers_holding
 
 APPLICANT_NOTICE = "notify/applicant"
 OFFICER_NOTICE = "notify/officer"
@@ -157,19 +158,7 @@ def _staff_recipients(
         return [user] if user is not None and user.is_active else []
     role = payload.get("recipient_role") or DEFAULT_STAFF_ROLE[operation]
     agency_id = payload.get("agency_id") or dossier.agency_id
-    return list(
-        session.scalars(
-            select(User)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                RoleAssignment.role == role,
-                RoleAssignment.agency_id == agency_id,
-                User.is_active.is_(True),
-            )
-            .order_by(User.id)
-            .distinct()
-        )
-    )
+    return officers_holding(session, role, agency_id)
 
 
 def _with_message(text: str, payload: dict) -> str:

@@ -13,6 +13,7 @@ from engine.tasks.models import OPEN, Task
 from engine.tasks.queries import LEADER_ROLES
 from engine.users.actor import Actor
 from engine.users.models import RoleAssignment, User
+from engine.users.officers import officers_holding
 from engine.users.roles import APPLICANT_LANE
 
 
@@ -27,19 +28,7 @@ def may_assign(actor: Actor, task: Task) -> bool:
 
 def list_assignable_officers(session: Session, task: Task) -> list[User]:
     """The active officers who hold the task's role in its agency, by name."""
-    return list(
-        session.scalars(
-            select(User)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                RoleAssignment.role == task.role,
-                RoleAssignment.agency_id == task.agency_id,
-                User.kind == "officer",
-                User.is_active,
-            )
-            .order_by(User.full_name, User.id)
-        )
-    )
+    return officers_holding(session, task.role, task.agency_id)
 
 
 def assign_task(session: Session, actor: Actor, task_id: int, officer_id: int) -> Task:

@@ -250,3 +250,22 @@ def _role_problems(session: Session, role: str, agency_id: int | None) -> dict[s
     elif not agency.is_active:
         errors["agency_id"] = f"Đơn vị {agency.name} đã ngừng hoạt động."
     return errors
+
+
+def officers_holding(session: Session, role: str, agency_id: int) -> list[User]:
+    """The active officers holding `role` in `agency_id`, by name: who can take a task of that
+    role there, or should hear about it."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(
+                RoleAssignment.role == role,
+                RoleAssignment.agency_id == agency_id,
+                User.kind == "officer",
+                User.is_active,
+            )
+            .order_by(User.full_name, User.id)
+            .distinct()
+        )
+    )
