@@ -1,14 +1,32 @@
 """What every connector operation offers the engine.
 
-A service task names an operation (`notify/applicant`, later `payment/vnpay-create`...). The
-step never performs it: it enqueues an outbox row, and the worker calls `perform` after the
-step has committed, with an idempotency key the provider sees.
+A service task names an operation (`notify/applicant`, `payment/collect`...) and its parameters.
+The step never performs it: it enqueues an outbox row with only the parameters the operation
+declares, and the worker calls `perform` after the step has committed, with an idempotency key
+the provider sees.
+
+How a call ends:
+- `perform` returns a result: the call is done; a waiting service task completes with it.
+- `perform` raises `OperationFailed`: a temporary failure (provider down, timeout, 5xx). The
+  worker retries with exponential backoff and jitter, then marks the row failed, an incident on
+  the system page that an administrator retries by hand.
+- `perform` raises `OperationRefused`: a permanent failure (the provider said no). Retrying
+  cannot help, so the waiting service task throws the BPMN error `code`, which an error boundary
+  event on the task may catch; uncaught, the row is an incident.
+- An operation whose `completion` is CALLBACK is long-running (a payment, a signature, a postal
+  delivery): `perform` only starts it, and the task keeps waiting until the provider's callback or
+  a status poll completes it as a new step (engine/outbox/waiting.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+#: the result of `perform` completes the waiting task
+RESULT = "result"
+#: `perform` starts the effect; a callback or a poll completes the task later
+CALLBACK = "callback"
 
 
 @dataclass(frozen=True)
@@ -23,7 +41,21 @@ class Operation:
     perform: Callable[[dict, str, Mapping[str, str]], dict]
     #: whose stored settings the worker reads for `perform` ("email"); None: none
     settings_provider: str | None = None
+    #: the parameters a BPMN service task may pass; any other is refused at publishing and
+    #: never reaches `perform`
+    parameters: tuple[str, ...] = ()
+    #: RESULT, or CALLBACK for a long-running operation completed by its provider later
+    completion: str = RESULT
 
 
 class OperationFailed(Exception):
-    """The provider refused or could not be reached; the worker retries later."""
+    """The provider could not be reached or answered with a temporary error: retry later."""
+
+
+class OperationRefused(Exception):
+    """The provider refused for good: the waiting service task throws BPMN error `code`."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
