@@ -1,10 +1,23 @@
-"""The registered connector operations, by name."""
+"""The registered connector operations, by name.
+
+Ours register themselves when their package is imported. A province's own connectors live in
+their own package and declare an entry point in the group `motcua.connectors`: loading it (a
+module, or a callable taking no arguments) registers its operations, so nothing of ours changes.
+"""
 
 from __future__ import annotations
 
+import logging
+from importlib.metadata import entry_points
+
 from connectors.contract import Operation
 
+ENTRY_POINT_GROUP = "motcua.connectors"
+BUILTIN = ("connectors.email", "connectors.notify", "connectors.payment.collect")
+
+log = logging.getLogger(__name__)
 _operations: dict[str, Operation] = {}
+_loaded = False
 
 
 def register(operation: Operation) -> Operation:
@@ -17,21 +30,36 @@ def unregister(name: str) -> None:
 
 
 def find_operation(name: str) -> Operation | None:
-    _load_builtin()
+    _load()
     return _operations.get(name)
 
 
 def operation_names() -> set[str]:
-    _load_builtin()
+    _load()
     return set(_operations)
-
-
-def _load_builtin() -> None:
-    import connectors.email
-    import connectors.notify  # noqa: F401  (register themselves)
 
 
 def list_operations() -> list[Operation]:
     """Every registered operation, by name."""
-    _load_builtin()
+    _load()
     return [_operations[name] for name in sorted(_operations)]
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import importlib
+
+    for module in BUILTIN:
+        importlib.import_module(module)
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = entry_point.load()
+        except Exception:
+            # one broken third-party package must not take every connector down with it
+            log.exception("connector entry point %s could not be loaded", entry_point.name)
+            continue
+        if callable(loaded) and not isinstance(loaded, type(importlib)):
+            loaded()

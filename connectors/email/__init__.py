@@ -13,5 +13,6 @@ register(
         waits_for_result=False,
         perform=perform_send,
         settings_provider=SETTINGS_PROVIDER,
+        parameters=("to", "subject", "body"),
     )
 )

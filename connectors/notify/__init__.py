@@ -11,7 +11,6 @@ between the SMTP exchange and that record sends the message again. Both copies c
 Message-ID, made from the row's idempotency key, so a mail client shows one. A row already done is
 never performed again (engine/outbox/dispatch.py).
 
-Zalo and SMS are not here yet: a later connector adds them beside e-mail.
 """
 
 from __future__ import annotations
@@ -23,6 +22,8 @@ from connectors.email.client import SETTINGS_PROVIDER, send_email, smtp_settings
 from connectors.registry import register
 
 NO_ADDRESS = "no e-mail address"
+#: what a BPMN may say of a notice; the engine adds the recipients and the text
+NOTICE_PARAMETERS = ("template", "message", "recipient_role", "recipient_user_id", "agency_id")
 
 
 def deliver_notice(payload: dict, idempotency_key: str, stored: Mapping[str, str]) -> dict:
@@ -51,5 +52,6 @@ for _name, _label in [
             waits_for_result=False,
             perform=deliver_notice,
             settings_provider=SETTINGS_PROVIDER,
+            parameters=NOTICE_PARAMETERS,
         )
     )

@@ -28,6 +28,7 @@ from engine.users.officers import officers_holding
 APPLICANT_NOTICE = "notify/applicant"
 OFFICER_NOTICE = "notify/officer"
 LEADER_NOTICE = "notify/leader"
+PAYMENT_COLLECT = "payment/collect"
 #: statuses the applicant is told about whenever a step reaches them (the BPMN need not ask)
 STATUS_NOTICES = ("refused", "supplement_requested", "result_ready", "returned")
 #: whom a staff notice goes to when its payload names no one
@@ -98,6 +99,10 @@ def addressed_payload(session: Session, dossier: Dossier, operation: str, payloa
         return _address_applicant(session, dossier, payload)
     if operation in DEFAULT_STAFF_ROLE:
         return _address_staff(session, dossier, operation, payload)
+    if operation == PAYMENT_COLLECT:
+        from engine.payments.collection import fee_payload
+
+        return {**payload, **fee_payload(dossier)}
     return payload
 
 

@@ -29,6 +29,7 @@ TEMPLATE_TEXTS = {
     "action_undone": "Một thao tác xử lý hồ sơ đã được hoàn tác.",
     "moved_by_admin": "Hồ sơ được chuyển về một bước xử lý trước.",
     "apology_extension": "Cơ quan xin lỗi vì hồ sơ chậm giải quyết và hẹn lại ngày trả kết quả.",
+    "payment_received": "Đã nhận đủ phí, lệ phí của hồ sơ; biên lai điện tử có trên trang hồ sơ.",
 }
 #: template -> the e-mail subject after "Hồ sơ <code>: "
 TEMPLATE_SUBJECTS = {
@@ -42,6 +43,7 @@ TEMPLATE_SUBJECTS = {
     "transferred": "chuyển liên thông",
     "withdrawn": "đã rút hồ sơ",
     "apology_extension": "thư xin lỗi và hẹn lại ngày trả kết quả",
+    "payment_received": "đã thanh toán phí, lệ phí",
 }
 DEFAULT_TEXT = "Có cập nhật mới về hồ sơ của bạn."
 DEFAULT_SUBJECT = "có cập nhật mới"

@@ -16,13 +16,18 @@ from sqlalchemy.orm import Session
 
 from engine.agencies.tree import require_root_administrator
 from engine.errors import NotFound
-from engine.outbox.models import FAILED, PENDING, OutboxMessage
+from engine.outbox.models import FAILED, PENDING, WAITING, OutboxMessage
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
 from engine.users.admin_audit import record_admin_change
 from engine.workflow.models import Timer
 
-STATUS_LABELS = {PENDING: "Đang chờ", "done": "Đã thực hiện", FAILED: "Thất bại"}
+STATUS_LABELS = {
+    PENDING: "Đang chờ",
+    WAITING: "Chờ nhà cung cấp phản hồi",
+    "done": "Đã thực hiện",
+    FAILED: "Thất bại",
+}
 FAILED_SHOWN = 200
 
 

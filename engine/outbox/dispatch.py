@@ -4,30 +4,40 @@ Each row is claimed in a short transaction (a lease: next_attempt_at moves into 
 call runs with no transaction open, and its result is recorded, and fed back into a waiting
 service task, in a second transaction. A worker that dies mid-call leaves the lease to expire and
 another worker performs the row again with the same idempotency key.
+
+How each ending of a call is recorded (connectors/contract.py): a result completes the row and
+its waiting task; `OperationFailed` retries with exponential backoff and full jitter until
+MAX_ATTEMPTS, then the row is FAILED (an incident on the system page); `OperationRefused` makes
+the waiting task throw its BPMN error at once; a CALLBACK operation's row becomes WAITING and its
+task waits for `complete_waiting_call` (engine/outbox/waiting.py).
 """
 
 from __future__ import annotations
 
 import logging
+import random
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.contract import OperationFailed
+import engine.payments.collection  # noqa: F401  (registers what a started payment records)
+from connectors.contract import CALLBACK, OperationFailed, OperationRefused
 from connectors.registry import find_operation
 from engine.connector_settings.settings import provider_settings
 from engine.db import transaction
-from engine.dossiers.step import StepRecord, lock_dossier, run_step
-from engine.outbox.models import DONE, FAILED, PENDING, OutboxMessage
+from engine.outbox.models import DONE, FAILED, PENDING, WAITING, OutboxMessage
+from engine.outbox.waiting import complete_waiting_call, start_waiting_call, throw_service_error
 from engine.timestamps import utcnow
-from engine.users.actor import SYSTEM
-from engine.workflow import runtime
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
+#: backoff after attempt n is uniform in [0, min(CAP, BASE · 2^n)] ("full jitter"), so workers
+#: retrying after a provider outage do not all call it again in the same second
+BACKOFF_BASE_SECONDS = 5
+BACKOFF_CAP_SECONDS = 3600
 
 
 def claim_due(session: Session, limit: int = 20) -> list[int]:
@@ -72,42 +82,47 @@ def perform_one(session_factory: sessionmaker[Session], message_id: int) -> None
         if operation is None:
             raise OperationFailed(f"no connector named {operation_name!r}")
         result = operation.perform(payload, key, settings)
+    except OperationRefused as refusal:
+        log.warning("outbox %s (%s) refused: %s", message_id, operation_name, refusal)
+        with session_factory() as session, transaction(session):
+            record_refusal(session, message_id, refusal)
+        return
     except Exception as error:
         log.warning("outbox %s (%s) failed: %s", message_id, operation_name, error)
         with session_factory() as session, transaction(session):
             _record_failure(session, message_id, attempts, error)
         return
     with session_factory() as session, transaction(session):
-        record_result(session, message_id, result)
+        if operation.completion == CALLBACK:
+            start_waiting_call(session, message_id, result)
+        else:
+            record_result(session, message_id, result)
 
 
 def record_result(session: Session, message_id: int, result: dict) -> None:
     """Mark the row done and, if a service task waits for it, complete that task in a step."""
+    complete_waiting_call(session, message_id, result, from_statuses=(PENDING, FAILED, WAITING))
+
+
+def record_refusal(session: Session, message_id: int, refusal: OperationRefused) -> None:
+    """A permanent refusal: the waiting task throws BPMN error `refusal.code`. Caught by an
+    error boundary event, the dossier takes that path and the row is done; uncaught, the row is
+    FAILED at once, an incident an administrator sees (retrying cannot help by itself)."""
     message = session.get(OutboxMessage, message_id)
-    if message.dossier_id is not None and message.spiff_task_id is not None:
-        dossier = lock_dossier(session, message.dossier_id)
-        session.refresh(message)
-        if message.status == DONE:
-            return
+    message.last_error = f"OperationRefused: {refusal}"[:2000]
+    caught = throw_service_error(session, message, refusal.code, refusal.message)
+    if caught:
+        message.status = DONE
+        message.done_at = utcnow()
+        message.result = {"refused": True, "code": refusal.code, "message": refusal.message}
+    else:
+        message.status = FAILED
 
-        def resume(workflow) -> None:
-            task = runtime.find_task(workflow, message.spiff_task_id)
-            if task is None or task not in runtime.waiting_service_tasks(workflow):
-                return
-            task.data[task.task_spec.result_variable] = result
-            task.complete()
 
-        run_step(
-            session,
-            dossier,
-            SYSTEM,
-            resume,
-            StepRecord(action="service_completed", task_title=message.operation),
-        )
-    message.status = DONE
-    message.result = result
-    message.done_at = utcnow()
-    message.last_error = None
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(
+        seconds=random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempts))
+    )
 
 
 def _record_failure(session: Session, message_id: int, attempts: int, error: Exception) -> None:
@@ -116,4 +131,4 @@ def _record_failure(session: Session, message_id: int, attempts: int, error: Exc
     if attempts >= MAX_ATTEMPTS:
         message.status = FAILED
     else:
-        message.next_attempt_at = utcnow() + timedelta(seconds=min(3600, 5 * 2**attempts))
+        message.next_attempt_at = utcnow() + retry_delay(attempts)

@@ -11,6 +11,8 @@ from engine.timestamps import UTCDateTime, utcnow
 PENDING = "pending"
 DONE = "done"
 FAILED = "failed"
+#: a long-running call was started; its callback or a poll completes the waiting task
+WAITING = "waiting"
 
 
 class OutboxMessage(Base):

@@ -43,6 +43,8 @@ class ValidationContext:
     check_form: Callable[[dict], list[str]]
     #: internal dossier statuses a `dossierStatus` property may name
     known_statuses: set[str] = field(default_factory=set)
+    #: operation -> the parameter names it declares; an operation absent here is not checked
+    operation_parameters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass

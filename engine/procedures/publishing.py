@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from connectors.registry import operation_names
+from connectors.registry import list_operations, operation_names
 from engine.agencies.models import Agency
 from engine.agencies.tree import require_admin_of
 from engine.dossiers.statuses import all_statuses
@@ -38,6 +38,7 @@ def validation_context() -> ValidationContext:
         check_script=check_source,
         check_form=schema_errors,
         known_statuses=set(all_statuses()),
+        operation_parameters={op.name: op.parameters for op in list_operations()},
     )
 
 

@@ -147,7 +147,37 @@ def check_service_tasks(documents, package, context: ValidationContext) -> list[
             operation = (operators[0].get("id") or "").strip()
             if operation not in context.known_operations:
                 problems.append(_unknown_operation(document, task, operation, context))
+            else:
+                problems.extend(_undeclared_parameters(document, task, operators[0], context))
     return problems
+
+
+def _undeclared_parameters(document, task, operator, context: ValidationContext) -> list[Problem]:
+    """A parameter the operation does not declare would be dropped silently: refuse it."""
+    operation = operator.get("id").strip()
+    declared = context.operation_parameters.get(operation)
+    if declared is None:
+        return []
+    names = [
+        (parameter.get("id") or "").strip()
+        for parameter in document.xpath(
+            "spiffworkflow:parameters/spiffworkflow:parameter", operator
+        )
+    ]
+    accepted = ", ".join(declared) or "(không có)"
+    return [
+        problem_at(
+            document,
+            task,
+            f"Service task {task.get('id')} truyền tham số '{name}' mà thao tác {operation} không "
+            f"nhận; các tham số được nhận: {accepted}.",
+            f"Service task {task.get('id')} passes parameter '{name}', which operation "
+            f"{operation} does not take; it takes: {', '.join(declared) or '(none)'}.",
+            "undeclared_parameter",
+        )
+        for name in names
+        if name not in declared
+    ]
 
 
 def camunda_service_task(document, task, construct: str) -> Problem:

@@ -99,7 +99,9 @@ def trial_run(
     application = _form_sample(files, record.get("applicant_form"))
     application |= sample.get("application") or {}
     _, spec, subprocess_specs = runtime.parse_specs(bpmn, dmn)
-    workflow = runtime.start_workflow((spec, subprocess_specs), {"application": application})
+    # a trial run is an online submission unless the sample says otherwise (channel 1 or 3)
+    start_data = {"application": application, "channel": int(sample.get("channel") or 2)}
+    workflow = runtime.start_workflow((spec, subprocess_specs), start_data)
     given: dict[str, tuple[dict, str]] = {}
     outcome = _walk(workflow, files, sample, given, max_steps)
     return TrialRun(

@@ -45,7 +45,9 @@ class PlatformScriptEngine(PythonScriptEngine):
                 f"Không có kết nối '{operation_name}' (no connector named {operation_name!r})",
                 task=task,
             )
-        payload = {name: param["value"] for name, param in (operation_params or {}).items()}
+        params = operation_params or {}
+        # only what the operation declares reaches it (publishing refuses any other name)
+        payload = {name: params[name]["value"] for name in operation.parameters if name in params}
         self.service_calls.append(
             ServiceCall(
                 spiff_task_id=str(task.id),

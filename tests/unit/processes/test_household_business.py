@@ -10,6 +10,8 @@ from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.submission import submit_dossier
 from engine.errors import InvalidInput
 from engine.procedures.queries import get_procedure
+from engine.tasks.models import OPEN, Task
+from engine.users.actor import load_actor
 from tests.factories import complete, open_task
 
 HO_KINH_DOANH = "1.001612"
@@ -33,9 +35,43 @@ def application(**overrides) -> dict:
     return data
 
 
-def submit(session_factory, actor, data=None) -> int:
+def submit(session_factory, actor, data=None, *, pay=True) -> int:
+    """Submit online; by default the fee is then recorded as paid, so reception can start."""
     with session_factory() as session, transaction(session):
-        return submit_dossier(session, actor, HO_KINH_DOANH, data or application()).id
+        dossier = submit_dossier(session, actor, HO_KINH_DOANH, data or application())
+        dossier_id, code = dossier.id, dossier.code
+    if pay:
+        pay_fee_at_counter(session_factory, code)
+    return dossier_id
+
+
+def pay_fee_at_counter(session_factory, code: str) -> None:
+    from engine.outbox.dispatch import perform_due
+    from engine.payments.collection import record_cash_payment
+    from engine.users.models import User
+
+    perform_due(session_factory)  # the worker opens the payment
+    with session_factory() as session, transaction(session):
+        officer = session.query(User).filter_by(username="motcua").one()
+        record_cash_payment(session, load_actor(session, officer.id), code)
+
+
+def test_an_online_dossier_waits_for_its_fee_before_reception(demo, session_factory):
+    from engine.payments.collection import current_payment
+    from engine.payments.models import PAID
+
+    dossier_id = submit(session_factory, demo.actor("congdan"), pay=False)
+    with session_factory() as session:
+        assert session.query(Task).filter_by(dossier_id=dossier_id, state=OPEN).count() == 0
+        code = session.get(Dossier, dossier_id).code
+    pay_fee_at_counter(session_factory, code)
+    with session_factory() as session:
+        payment = current_payment(session, dossier_id)
+        assert (payment.state, payment.amount, payment.method) == (PAID, 100000, "cash")
+        assert payment.fee_lines == [{"name": "Lệ phí đăng ký hộ kinh doanh", "amount": 100000}]
+        actions = [e.action for e in session.query(DossierEvent).filter_by(dossier_id=dossier_id)]
+        assert actions == ["submitted", "payment_received"]
+    assert open_task(session_factory, dossier_id).title == "Tiếp nhận hồ sơ, thu lệ phí"
 
 
 def test_record_carries_the_fee_and_deadline(demo, session):
@@ -96,6 +132,7 @@ def test_registration_runs_from_submission_to_returned_certificate(demo, session
         ).all()
         assert statuses == [
             "submitted",
+            "submitted",  # the fee paid
             "processing",
             "awaiting_approval",
             "result_ready",

@@ -36,7 +36,15 @@ def lookup_connector():
             raise OperationFailed("nhà cung cấp không phản hồi")
         return {"found": True, "full_name": "Nguyễn Văn An"}
 
-    register(Operation("test/lookup", "Tra cứu thử nghiệm", waits_for_result=True, perform=perform))
+    register(
+        Operation(
+            "test/lookup",
+            "Tra cứu thử nghiệm",
+            waits_for_result=True,
+            perform=perform,
+            parameters=("id_number",),
+        )
+    )
     yield calls
     unregister("test/lookup")
 
