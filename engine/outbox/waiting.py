@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
+from SpiffWorkflow.spiff.specs.event_definitions import ErrorEventDefinition
 from sqlalchemy.orm import Session
 
 from engine.dossiers.step import StepRecord, lock_dossier, run_step
