@@ -15,6 +15,7 @@ from engine.db import make_engine, make_session_factory
 from engine.deadlines.escalation import sweep_deadline_warnings
 from engine.heartbeat.workers import beat, this_worker_id
 from engine.outbox.dispatch import perform_due
+from engine.payments.reconciliation import reconcile_payments
 from engine.rate_limits.counters import sweep_rate_limits
 from engine.timestamps import utcnow
 from engine.workflow.timers import fire_due_timers
@@ -37,7 +38,13 @@ def worker_scheduler(
     scheduler = BlockingScheduler(timezone="UTC")
     jobs = [
         (job, [session_factory])
-        for job in (fire_due_timers, perform_due, sweep_deadline_warnings, sweep_rate_limits)
+        for job in (
+            fire_due_timers,
+            perform_due,
+            reconcile_payments,
+            sweep_deadline_warnings,
+            sweep_rate_limits,
+        )
     ]
     jobs.append((beat, [session_factory, this_worker_id()]))
     for job, args in jobs:

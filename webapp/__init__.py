@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from webapp import accounts, admin, api, auth, errors, portal, statistics, workspace
+    from webapp import accounts, admin, api, auth, callbacks, errors, portal, statistics, workspace
     from webapp.presentation import register_filters
 
     app.register_blueprint(auth.bp)
@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(workspace.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(callbacks.bp)
     app.register_blueprint(statistics.bp)
     errors.register(app)
     register_filters(app)

@@ -95,6 +95,8 @@ class PublicDossier:
     due_at: datetime | None
     returned_at: datetime | None
     steps: list[PublicStep]
+    #: the fees' state ("Đã thanh toán"...), None when the dossier owes none
+    payment_label: str | None = None
 
 
 def lookup_dossier(session: Session, code: str) -> PublicDossier:
@@ -117,4 +119,13 @@ def lookup_dossier(session: Session, code: str) -> PublicDossier:
         due_at=dossier.due_at,
         returned_at=dossier.returned_at,
         steps=steps,
+        payment_label=_payment_label(session, dossier.id),
     )
+
+
+def _payment_label(session: Session, dossier_id: int) -> str | None:
+    from engine.payments.collection import current_payment
+    from engine.payments.models import STATE_LABELS
+
+    payment = current_payment(session, dossier_id)
+    return STATE_LABELS[payment.state] if payment is not None else None

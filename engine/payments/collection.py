@@ -13,7 +13,7 @@ from connectors.payment.collect import OPERATION
 from engine.dossiers.models import Dossier
 from engine.dossiers.queries import get_dossier
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.outbox.models import OutboxMessage
+from engine.outbox.models import PENDING, OutboxMessage
 from engine.outbox.waiting import CALL_STARTED
 from engine.payments.models import CASH, PAID, Payment
 from engine.payments.settlement import mark_paid
@@ -52,6 +52,20 @@ def current_payment(session: Session, dossier_id: int) -> Payment | None:
     """The dossier's latest payment, if its workflow ever asked for one."""
     return session.scalar(
         select(Payment).where(Payment.dossier_id == dossier_id).order_by(Payment.id.desc())
+    )
+
+
+def payment_requested(session: Session, dossier_id: int) -> bool:
+    """The workflow asked for the fees and the worker has not opened the payment yet."""
+    return (
+        session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.dossier_id == dossier_id,
+                OutboxMessage.operation == OPERATION,
+                OutboxMessage.status == PENDING,
+            )
+        )
+        is not None
     )
 
 

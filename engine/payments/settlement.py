@@ -17,11 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.payment import contract as protocol
+from engine.dossiers.models import Dossier
 from engine.dossiers.notices import queue_applicant_notice
 from engine.dossiers.queries import get_dossier
 from engine.dossiers.step import StepRecord, lock_dossier
 from engine.errors import Conflict, NotFound
 from engine.outbox.waiting import complete_waiting_call
+from engine.payments.amounts import format_dong
 from engine.payments.models import (
     EXPIRED,
     FAILED,
@@ -96,6 +98,23 @@ def begin_attempt(
     return StartedAttempt(attempt.id, order)
 
 
+@dataclass(frozen=True)
+class AttemptInfo:
+    dossier_code: str
+    created_at: datetime
+
+
+def find_attempt(session: Session, provider: str, reference: str) -> AttemptInfo | None:
+    """Which dossier a provider's transaction reference belongs to (for the browser return)."""
+    row = session.execute(
+        select(Dossier.code, PaymentAttempt.created_at)
+        .join(Payment, Payment.id == PaymentAttempt.payment_id)
+        .join(Dossier, Dossier.id == Payment.dossier_id)
+        .where(PaymentAttempt.reference == reference, PaymentAttempt.provider == provider)
+    ).first()
+    return AttemptInfo(*row) if row else None
+
+
 def record_start_failure(session: Session, attempt_id: int, error: str) -> None:
     attempt = session.get(PaymentAttempt, attempt_id)
     attempt.state = FAILED
@@ -162,7 +181,7 @@ def mark_paid(
         record=StepRecord(
             action="payment_received",
             task_title="Thu phí, lệ phí",
-            note=f"{payment.amount:,} đồng".replace(",", "."),
+            note=format_dong(payment.amount),
         ),
     )
     dossier = lock_dossier(session, payment.dossier_id)  # held already: no second wait

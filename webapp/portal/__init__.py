@@ -10,6 +10,7 @@ from webapp.portal import (  # noqa: E402, F401
     dossiers,
     lookup,
     notifications,
+    payments,
     receipt_pdf,
     submission,
     withdrawal,

@@ -22,6 +22,8 @@ from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_e
 from engine.dossiers.ratings import RATING_LEVELS, find_rating, rate_dossier
 from engine.dossiers.statuses import all_statuses, get_status
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.payments.collection import current_payment, payment_requested
+from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
 from engine.procedures.form_data import version_form
 from engine.tasks.completion import complete_task
 from engine.tasks.queries import get_task, list_open_tasks
@@ -82,6 +84,9 @@ def dossier(code: str):
         rating=find_rating(db.session, dossier.id),
         rating_levels=RATING_LEVELS,
         dossier_final=get_status(dossier.status).final,
+        payment=current_payment(db.session, dossier.id),
+        payment_preparing=payment_requested(db.session, dossier.id),
+        payment_labels=PAYMENT_STATE_LABELS,
     )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, url_for
 
+from engine.db import transaction
 from engine.deadlines.extension_requests import (
     dossier_requests,
     may_request_extension,
@@ -13,6 +14,8 @@ from engine.deadlines.extensions import list_extensions
 from engine.dossiers.messages import list_messages
 from engine.dossiers.overview import dossier_overview
 from engine.dossiers.results import list_result_files
+from engine.payments.collection import RECEPTION_ROLE, current_payment, record_cash_payment
+from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
 from webapp.auth import current_actor
 from webapp.extensions import db
 from webapp.workspace import bp
@@ -23,6 +26,8 @@ EVENT_LABELS = {
     "timer_fired": "Hết thời gian chờ",
     "service_completed": "Hệ thống thực hiện",
     "deadline_extended": "Gia hạn giải quyết",
+    "service_refused": "Kết nối từ chối",
+    "payment_received": "Đã thu phí, lệ phí",
 }
 CLOCK_LABELS = {
     "not_started": "Chưa bắt đầu tính (hồ sơ chưa được tiếp nhận)",
@@ -59,4 +64,15 @@ def render_dossier(
         and pending_request(db.session, dossier.id) is None,
         extension_form=extension_form or {},
         extension_errors=extension_errors or {},
+        payment=current_payment(db.session, dossier.id),
+        payment_labels=PAYMENT_STATE_LABELS,
+        may_take_cash=actor.has_role(RECEPTION_ROLE, dossier.receiving_agency_id),
     )
+
+
+@bp.post("/ho-so/<code>/thu-le-phi")
+def take_cash_payment(code: str):
+    with transaction(db.session):
+        record_cash_payment(db.session, current_actor(), code)
+    flash("Đã ghi nhận thu phí, lệ phí bằng tiền mặt.", "success")
+    return redirect(url_for(".dossier", code=code))

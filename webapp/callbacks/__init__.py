@@ -1,0 +1,11 @@
+"""What providers call: payment notifications (IPN) and the payer's browser return.
+
+No session, no CSRF token: a provider's request proves itself by its signature, which the
+provider's connector verifies before anything is read from it.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("callbacks", __name__, url_prefix="/ket-noi")
+
+from webapp.callbacks import payments  # noqa: E402, F401
