@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 
 import pytest
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from connectors.email.sandbox import MailSandbox
 from engine.db import Base, make_engine, make_session_factory, transaction
@@ -130,6 +132,19 @@ def app(database_url, session_factory, tmp_path):
 
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on 127.0.0.1:<free port>, for providers' callbacks and the browser; yields
+    its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app.config["PUBLIC_BASE_URL"]
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 @pytest.fixture

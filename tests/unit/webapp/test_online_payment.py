@@ -1,0 +1,247 @@
+"""Paying a dossier's fee online through the VNPay sandbox, over real HTTP both ways: the
+applicant's browser (a requests session) to our app and to the sandbox's pay page, and the
+sandbox's IPN to our app. What an applicant and an officer would check: the state shown, the
+dossier moving on to reception once, one notice."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from connectors.vnpay.client import sign
+from connectors.vnpay.sandbox import VnpaySandbox
+from engine.db import transaction
+from engine.dossiers.models import Dossier, DossierEvent
+from engine.dossiers.submission import submit_dossier
+from engine.outbox.dispatch import perform_due
+from engine.outbox.models import OutboxMessage
+from engine.payments.models import PaymentAttempt
+from engine.payments.reconciliation import reconcile_payments
+from engine.tasks.models import OPEN, Task
+from tests.unit.processes.test_household_business import HO_KINH_DOANH, application
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+
+
+@pytest.fixture
+def vnpay(live_server, monkeypatch):
+    sandbox = VnpaySandbox(ipn_url=f"{live_server}/ket-noi/thanh-toan/vnpay/ipn").start()
+    for name, value in sandbox.environment.items():
+        monkeypatch.setenv(name, value)
+    yield sandbox
+    sandbox.stop()
+
+
+class Applicant:
+    """The applicant's browser: cookies, CSRF tokens, redirects followed, over HTTP."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url
+        self.http = requests.Session()
+
+    def sign_in(self, username: str = "congdan") -> None:
+        token = CSRF.search(self.http.get(f"{self.base}/dang-nhap").text).group(1)
+        self.http.post(
+            f"{self.base}/dang-nhap",
+            data={"username": username, "password": "motcua2026", "csrf_token": token},
+        )
+
+    def payment_page(self, code: str) -> str:
+        return self.http.get(f"{self.base}/ho-so/{code}/thanh-toan").text
+
+    def go_to_vnpay(self, code: str) -> requests.Response:
+        token = CSRF.search(self.payment_page(code)).group(1)
+        return self.http.post(
+            f"{self.base}/ho-so/{code}/thanh-toan",
+            data={"provider": "vnpay", "csrf_token": token},
+        )
+
+    def pay(self, code: str, action: str = "pay", *, follow_return: bool = True):
+        """Choose VNPay, then press the sandbox's button; returns the page we land on."""
+        pay_page = self.go_to_vnpay(code)
+        assert pay_page.status_code == 200 and "Cổng thanh toán VNPay" in pay_page.text
+        nonce = NONCE.search(pay_page.text).group(1)
+        confirm = urlsplit(pay_page.url)._replace(path="/paymentv2/xac-nhan", query="")
+        return self.http.post(
+            confirm.geturl(),
+            data={"nonce": nonce, "action": action},
+            allow_redirects=follow_return,
+        )
+
+
+@pytest.fixture
+def household_dossier(demo, session_factory) -> str:
+    with session_factory() as session, transaction(session):
+        dossier = submit_dossier(session, demo.actor("congdan"), HO_KINH_DOANH, application())
+        code = dossier.code
+    perform_due(session_factory)  # the worker opens the payment
+    return code
+
+
+@pytest.fixture
+def applicant(live_server) -> Applicant:
+    browser = Applicant(live_server)
+    browser.sign_in()
+    return browser
+
+
+def facts(session_factory, code: str) -> dict:
+    with session_factory() as session:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+        events = session.scalars(
+            select(DossierEvent.action).where(DossierEvent.dossier_id == dossier.id)
+        ).all()
+        notices = session.scalars(
+            select(OutboxMessage.payload).where(
+                OutboxMessage.dossier_id == dossier.id,
+                OutboxMessage.operation == "notify/applicant",
+            )
+        ).all()
+        tasks = session.scalars(
+            select(Task.title).where(Task.dossier_id == dossier.id, Task.state == OPEN)
+        ).all()
+    return {
+        "events": list(events),
+        "paid_notices": [n for n in notices if n.get("template") == "payment_received"],
+        "tasks": list(tasks),
+    }
+
+
+def test_paying_on_vnpay_moves_the_dossier_to_reception_once(
+    household_dossier, applicant, vnpay, session_factory
+):
+    page = applicant.payment_page(household_dossier)
+    assert "Chờ thanh toán" in page and "100.000 đồng" in page
+
+    landed = applicant.pay(household_dossier)
+
+    assert vnpay.ipn_log[0]["answer"] == {"RspCode": "00", "Message": "Confirm Success"}
+    assert "Thanh toán thành công" in landed.text or "Đã thanh toán" in landed.text
+    assert 'id="payment-state"' in landed.text and "Đã thanh toán" in landed.text
+    state = facts(session_factory, household_dossier)
+    assert state["events"] == ["submitted", "payment_received"]
+    assert len(state["paid_notices"]) == 1
+    assert state["tasks"] == ["Tiếp nhận hồ sơ, thu lệ phí"]
+    lookup = requests.get(f"{applicant.base}/tra-cuu", params={"ma": household_dossier}).text
+    assert "Đã thanh toán" in lookup
+
+    again = vnpay.send_ipn(next(iter(vnpay.transactions)))  # VNPay retries its IPN
+    assert again["answer"]["RspCode"] == "02"
+    assert facts(session_factory, household_dossier) == state
+
+
+def test_the_browser_return_before_the_ipn_settles_once_by_asking_vnpay(
+    household_dossier, applicant, vnpay, session_factory
+):
+    vnpay.hold_ipn = True
+    landed = applicant.pay(household_dossier)  # back before VNPay's IPN
+    assert "Đã thanh toán" in landed.text
+    assert facts(session_factory, household_dossier)["events"] == ["submitted", "payment_received"]
+
+    late = vnpay.send_ipn(next(iter(vnpay.transactions)))
+    assert late["answer"]["RspCode"] == "02"
+    state = facts(session_factory, household_dossier)
+    assert state["events"] == ["submitted", "payment_received"]
+    assert len(state["paid_notices"]) == 1
+
+
+def test_a_forged_or_altered_ipn_changes_nothing(
+    household_dossier, applicant, vnpay, session_factory
+):
+    vnpay.hold_ipn = True
+    applicant.pay(household_dossier, follow_return=False)
+    reference = next(iter(vnpay.transactions))
+    params = vnpay.signed_result(reference)
+    ipn = f"{applicant.base}/ket-noi/thanh-toan/vnpay/ipn"
+
+    tampered = {**params, "vnp_Amount": "100"}  # amount changed, signature kept
+    assert requests.get(ipn, params=tampered).json()["RspCode"] == "97"
+
+    resigned = {k: v for k, v in params.items() if k != "vnp_SecureHash"}
+    resigned["vnp_Amount"] = "1000000"  # 10.000 đồng, signed with the right key
+    resigned["vnp_SecureHash"] = sign(resigned, vnpay.hash_secret)
+    assert requests.get(ipn, params=resigned).json()["RspCode"] == "04"
+
+    unknown = {k: v for k, v in params.items() if k != "vnp_SecureHash"}
+    unknown["vnp_TxnRef"] = "MC999T000000"
+    unknown["vnp_SecureHash"] = sign(unknown, vnpay.hash_secret)
+    assert requests.get(ipn, params=unknown).json()["RspCode"] == "01"
+
+    assert facts(session_factory, household_dossier)["events"] == ["submitted"]
+    assert requests.get(ipn, params=params).json()["RspCode"] == "00"
+    assert facts(session_factory, household_dossier)["events"] == ["submitted", "payment_received"]
+
+
+def test_a_cancelled_payment_then_a_successful_one_counts_as_paid(
+    household_dossier, applicant, vnpay, session_factory
+):
+    cancelled = applicant.pay(household_dossier, action="cancel")
+    assert "Thanh toán không thành công" in cancelled.text
+    assert facts(session_factory, household_dossier)["events"] == ["submitted"]
+
+    paid = applicant.pay(household_dossier)
+    assert "Đã thanh toán" in paid.text
+    with session_factory() as session:
+        states = session.scalars(select(PaymentAttempt.state).order_by(PaymentAttempt.id)).all()
+    assert states == ["failed", "paid"]
+    assert facts(session_factory, household_dossier)["tasks"] == ["Tiếp nhận hồ sơ, thu lệ phí"]
+
+
+def test_reconciliation_turns_a_payment_whose_ipn_was_lost_into_paid(
+    household_dossier, applicant, vnpay, session_factory
+):
+    vnpay.hold_ipn = True
+    applicant.pay(household_dossier, follow_return=False)  # IPN lost, browser closed
+    assert facts(session_factory, household_dossier)["events"] == ["submitted"]
+
+    vnpay.down = True
+    assert reconcile_payments(session_factory, quiet=_no_wait()) == 1
+    assert facts(session_factory, household_dossier)["events"] == ["submitted"]
+
+    vnpay.down = False
+    with session_factory() as session, transaction(session):
+        session.execute(PaymentAttempt.__table__.update().values(checked_at=None))
+    assert reconcile_payments(session_factory, quiet=_no_wait()) == 1
+    assert facts(session_factory, household_dossier)["events"] == ["submitted", "payment_received"]
+
+
+def test_vnpay_down_when_paying_says_so_and_keeps_the_dossier_waiting(
+    household_dossier, applicant, vnpay, session_factory
+):
+    vnpay.down = True
+    answer = applicant.go_to_vnpay(household_dossier)
+    assert answer.status_code == 503  # the sandbox's pay page itself is down
+    assert facts(session_factory, household_dossier)["events"] == ["submitted"]
+
+
+def test_without_signing_in_nobody_sees_or_pays_the_fee(household_dossier, live_server, vnpay):
+    page = requests.get(f"{live_server}/ho-so/{household_dossier}/thanh-toan")
+    assert "100.000 đồng" not in page.text and "Đăng nhập" in page.text
+    posted = requests.post(
+        f"{live_server}/ho-so/{household_dossier}/thanh-toan", data={"provider": "vnpay"}
+    )
+    assert posted.status_code == 400 and vnpay.transactions == {}  # no CSRF token, no session
+
+
+def test_return_parameters_are_only_shown_after_their_signature_is_checked(
+    household_dossier, applicant, vnpay, session_factory
+):
+    applicant.pay(household_dossier, action="cancel", follow_return=False)
+    params = vnpay.signed_result(next(iter(vnpay.transactions)))
+    forged = {**params, "vnp_ResponseCode": "00", "vnp_TransactionStatus": "00"}
+    answer = applicant.http.get(
+        f"{applicant.base}/ket-noi/thanh-toan/vnpay/ket-qua?{urlencode(forged)}"
+    )
+    assert answer.status_code == 400 and "sai chữ ký" in answer.text
+    assert facts(session_factory, household_dossier)["events"] == ["submitted"]
+
+
+def _no_wait():
+    from datetime import timedelta
+
+    return timedelta(0)
