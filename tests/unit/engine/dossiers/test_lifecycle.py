@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from engine.calendar.working_days import WorkingCalendar
 from engine.db import transaction
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -292,5 +293,10 @@ def test_supplement_during_processing_stops_the_clock(demo, session_factory, mon
     resumed = dossier(session_factory, dossier_id)
     assert resumed.status == "processing" and resumed.paused_at is None
     assert resumed.paused_seconds == 10 * 24 * 3600
-    assert resumed.due_at >= received.due_at + timedelta(days=10)
+    # as many working days later as were spent waiting (a fixed +10 calendar days held only
+    # when the ten days held no more weekend days than the days the due time moved over)
+    calendar = WorkingCalendar()
+    waited = calendar.paused_working_days(paused.paused_at, later)
+    assert waited >= 6
+    assert calendar.working_days_between(received.due_at, resumed.due_at) == waited
     assert resumed.received_at == received.received_at
