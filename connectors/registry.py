@@ -27,6 +27,7 @@ def operation_names() -> set[str]:
 
 
 def _load_builtin() -> None:
+    import connectors.einvoice
     import connectors.email
     import connectors.notify  # noqa: F401  (register themselves)
 
