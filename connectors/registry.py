@@ -13,7 +13,14 @@ from importlib.metadata import entry_points
 from connectors.contract import Operation
 
 ENTRY_POINT_GROUP = "motcua.connectors"
-BUILTIN = ("connectors.email", "connectors.notify", "connectors.payment.collect")
+BUILTIN = (
+    "connectors.email",
+    "connectors.notify",
+    "connectors.payment.collect",
+    "connectors.einvoice",
+    "connectors.zalo",
+    "connectors.sms",
+)
 
 log = logging.getLogger(__name__)
 _operations: dict[str, Operation] = {}
