@@ -133,3 +133,29 @@ def test_receipt_pdf(session_factory, dossier_id, monkeypatch):
     assert "Lệ phí đăng ký khai sinh" in text
     assert "Trực tuyến" in text
     assert decoded_images(pdf) == [url]
+
+
+def test_receipt_is_invoiced_once(session_factory, dossier_id):
+    from connectors.einvoice.client import issue_invoice
+    from connectors.einvoice.sandbox import EinvoiceSandbox
+    from engine.receipts.invoicing import invoice_idempotency_key, invoice_payload, record_invoice
+
+    provider = EinvoiceSandbox().start()
+    try:
+        with session_factory() as session, transaction(session):
+            receipt = _issue(session, session.get(Dossier, dossier_id), 9)
+            payload, key = invoice_payload(receipt), invoice_idempotency_key(receipt)
+            first = issue_invoice(payload, key, provider.settings)
+            assert issue_invoice(payload, key, provider.settings) == first
+            record_invoice(receipt, first)
+    finally:
+        provider.stop()
+    assert payload["total"] == 100000
+    assert payload["buyer"] == {"name": "Nguyễn Văn An"}
+    assert payload["reference"] == f"{receipt.series.symbol}/0000001"
+    assert len(provider.invoices) == 1
+    with session_factory() as session:
+        stored = session.get(EReceipt, receipt.id)
+        assert stored.invoice_state == "issued"
+        assert stored.invoice_number == first["invoice_number"]
+        assert stored.invoice_lookup_code == first["lookup_code"]
