@@ -28,7 +28,9 @@ def operation_names() -> set[str]:
 
 def _load_builtin() -> None:
     import connectors.email
-    import connectors.notify  # noqa: F401  (register themselves)
+    import connectors.notify
+    import connectors.sms
+    import connectors.zalo  # noqa: F401  (register themselves)
 
 
 def list_operations() -> list[Operation]:
