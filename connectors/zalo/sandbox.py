@@ -17,7 +17,7 @@ import threading
 import time
 
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 SANDBOX_APP_ID = "motcua-zalo"
 SANDBOX_SECRET_KEY = "motcua-zalo-secret"
@@ -26,6 +26,18 @@ SANDBOX_REFRESH_TOKEN = "motcua-zalo-refresh-0"
 NOT_ZALO_USER = "84900000118"
 TOKEN_LIFETIME = 3600
 INVALID_REFRESH_TOKEN = -14014
+
+
+class _UnderscoreHeaders(WSGIRequestHandler):
+    """Keeps `access_token` and `secret_key`: Zalo's header names, which werkzeug's development
+    server drops (an underscore header could pass for a dash one behind a proxy)."""
+
+    def make_environ(self) -> dict:
+        environ = super().make_environ()
+        for key, value in self.headers.items():
+            if "_" in key:
+                environ["HTTP_" + key.upper().replace("-", "_")] = value.replace("\r\n", "")
+        return environ
 
 
 class ZaloSandbox:
@@ -52,7 +64,9 @@ class ZaloSandbox:
         self._refresh_tokens = {refresh_token}
         self._lock = threading.Lock()
         self.app = self._create_app()
-        self._server = make_server(host, port, self.app, threaded=True)
+        self._server = make_server(
+            host, port, self.app, threaded=True, request_handler=_UnderscoreHeaders
+        )
         self.base_url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

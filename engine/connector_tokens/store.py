@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+import connectors.zalo
 from connectors.zalo.tokens import Refresh, Tokens
 from engine.connector_tokens.models import ConnectorToken
 from engine.db import transaction
@@ -73,8 +74,6 @@ def _write(session: Session, row: ConnectorToken | None, provider: str, tokens: 
 
 def install_token_stores(session_factory: sessionmaker[Session]) -> None:
     """Point the Zalo connector at this database; the worker calls it before performing rows."""
-    import connectors.zalo
-
     connectors.zalo.set_token_store_factory(
         lambda: DatabaseTokenStore(session_factory, connectors.zalo.SETTINGS_PROVIDER)
     )
