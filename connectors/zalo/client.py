@@ -46,6 +46,14 @@ STORED_KEYS = {
 }
 
 
+class RefreshRefused(OperationFailed):
+    """Zalo OAuth said no to the refresh token (spent, revoked, or the app keys are wrong).
+
+    Still a retryable failure: the message is good, an administrator must authorise the OA
+    again and store the new refresh token, after which the retry goes through.
+    """
+
+
 @dataclass(frozen=True)
 class ZaloSettings:
     app_id: str = ""
@@ -88,7 +96,7 @@ def send_template(
         "tracking_id": _tracking_id(tracking_id),
     }
     tokens = token_store.get()
-    if tokens is None or tokens.expires_at - EXPIRY_MARGIN <= datetime.now(UTC):
+    if tokens is None or tokens.expired(datetime.now(UTC) + EXPIRY_MARGIN):
         tokens = _rotate(token_store, tokens, settings)
     answer = _post_template(settings, tokens.access_token, body)
     if answer.get("error") == ACCESS_TOKEN_INVALID:
@@ -125,9 +133,7 @@ def refresh_tokens(settings: ZaloSettings, refresh_token: str) -> Tokens:
         raise OperationFailed(f"Zalo OAuth {settings.oauth_base}: {error}") from error
     answer = _json(response, "Zalo OAuth")
     if not answer.get("access_token") or not answer.get("refresh_token"):
-        # a refused refresh token needs an administrator (authorise the OA again, store the new
-        # refresh token); the message itself is still good, so the row waits and retries
-        raise OperationFailed(
+        raise RefreshRefused(
             f"Zalo OAuth từ chối làm mới token ({answer.get('error')}: "
             f"{answer.get('error_description') or answer.get('error_name')}); "
             "cần cấp lại refresh token của OA."
@@ -141,7 +147,18 @@ def refresh_tokens(settings: ZaloSettings, refresh_token: str) -> Tokens:
 
 
 def _rotate(store: TokenStore, seen: Tokens | None, settings: ZaloSettings) -> Tokens:
-    return store.rotate(seen, settings.refresh_token, lambda token: refresh_tokens(settings, token))
+    return store.rotate(seen, settings.refresh_token, lambda token: _refresh(settings, token))
+
+
+def _refresh(settings: ZaloSettings, refresh_token: str) -> Tokens:
+    """Spend the stored refresh token; when Zalo refuses it and the administrator has since
+    stored another one in the settings (the OA authorised again), spend that one instead."""
+    try:
+        return refresh_tokens(settings, refresh_token)
+    except RefreshRefused:
+        if not settings.refresh_token or settings.refresh_token == refresh_token:
+            raise
+        return refresh_tokens(settings, settings.refresh_token)
 
 
 def _post_template(settings: ZaloSettings, access_token: str, body: dict) -> dict:

@@ -180,3 +180,19 @@ def test_without_a_token_store_the_operation_waits_for_one():
     connectors.zalo.set_token_store_factory(None)
     with pytest.raises(OperationFailed, match="token"):
         find_operation("zalo/send-template").perform({"phone": "0912345678"}, "k", {})
+
+
+def test_a_new_refresh_token_in_the_settings_revives_a_dead_chain(zalo, session_factory):
+    """The stored chain was lost (refresh token revoked); the administrator authorises the OA
+    again and stores the new refresh token: the next send spends it."""
+    store = DatabaseTokenStore(session_factory, "zalo")
+    store.save(Tokens("dead", "revoked", datetime.now(UTC) - timedelta(1)))
+    dead = zalo_settings(
+        {"refresh_token": ""}, {**zalo.environment, "MOTCUA_ZALO_REFRESH_TOKEN": ""}
+    )
+    with pytest.raises(OperationFailed, match="cấp lại refresh token"):
+        send_template("0912345678", "1", DATA, "k", dead, store)
+    revived = zalo_settings({}, zalo.environment)
+    send_template("0912345678", "1", DATA, "k", revived, store)
+    assert zalo.refreshes == [SANDBOX_REFRESH_TOKEN]
+    assert store.get().refresh_token in zalo.valid_refresh_tokens()
