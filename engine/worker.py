@@ -11,6 +11,7 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.connector_tokens.store import install_token_stores
 from engine.db import make_engine, make_session_factory
 from engine.deadlines.escalation import sweep_deadline_warnings
 from engine.heartbeat.workers import beat, this_worker_id
@@ -35,6 +36,8 @@ def worker_scheduler(
     session_factory: sessionmaker[Session], interval_seconds: float = 2.0
 ) -> BlockingScheduler:
     """The worker's jobs, not yet started: timers, outbox, deadline warnings and heartbeat."""
+    # connectors with rotating OAuth tokens (Zalo) keep them in this database
+    install_token_stores(session_factory)
     scheduler = BlockingScheduler(timezone="UTC")
     jobs = [
         (job, [session_factory])

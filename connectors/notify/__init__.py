@@ -11,6 +11,8 @@ between the SMTP exchange and that record sends the message again. Both copies c
 Message-ID, made from the row's idempotency key, so a mail client shows one. A row already done is
 never performed again (engine/outbox/dispatch.py).
 
+Zalo ZNS (`zalo/send-template`, connectors/zalo/) and SMS (`sms/send`, connectors/sms/) are
+operations of their own; choosing them as a notification's channel is not done yet.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 year in receipt series (engine/receipts)
 
 Revision ID: connectors_2
-Revises: stats_2
+Revises: connectors_1
 Create Date: 2026-12-05 11:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "connectors_2"
-down_revision = "stats_2"
+down_revision = "connectors_1"
 branch_labels = None
 depends_on = None
 

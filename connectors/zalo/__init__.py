@@ -1,0 +1,55 @@
+"""Zalo ZNS template messages, registered as the connector operation `zalo/send-template`.
+
+The rotating refresh token must outlive the process, so `perform` needs a token store. The
+worker provides one through `set_token_store_factory` (engine/worker.py hands in the database
+store of engine/connector_tokens/). A hook rather than a lazy `import engine...` inside `perform`:
+the store needs the worker's session factory, which only the worker has; a lazy import would
+open its own database engine behind the worker's back, and would hide the dependency on the
+engine inside a function. connectors/ stays importable without the engine either way.
+
+Without a factory `perform` fails (retryable) instead of falling back to memory: a refresh token
+spent into a memory store is lost with the process, and the OA with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from connectors.contract import Operation, OperationFailed
+from connectors.registry import register
+from connectors.zalo.client import SETTINGS_PROVIDER, send_template, zalo_settings
+from connectors.zalo.tokens import TokenStore
+
+_token_store_factory: Callable[[], TokenStore] | None = None
+
+
+def set_token_store_factory(factory: Callable[[], TokenStore] | None) -> None:
+    """Where `zalo/send-template` keeps its tokens; set once by the worker (None: unset)."""
+    global _token_store_factory
+    _token_store_factory = factory
+
+
+def perform_send_template(payload: dict, idempotency_key: str, stored: Mapping[str, str]) -> dict:
+    """The `zalo/send-template` operation; the idempotency key is Zalo's tracking_id."""
+    if _token_store_factory is None:
+        raise OperationFailed("Zalo: chưa cấu hình nơi lưu token (set_token_store_factory).")
+    return send_template(
+        payload.get("phone", ""),
+        payload.get("template_id", ""),
+        payload.get("template_data") or {},
+        idempotency_key,
+        zalo_settings(stored),
+        _token_store_factory(),
+    )
+
+
+register(
+    Operation(
+        name="zalo/send-template",
+        label="Gửi tin Zalo ZNS theo mẫu",
+        waits_for_result=False,
+        perform=perform_send_template,
+        settings_provider=SETTINGS_PROVIDER,
+        parameters=("phone", "template_id", "template_data"),
+    )
+)

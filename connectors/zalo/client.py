@@ -1,0 +1,208 @@
+"""Zalo ZNS template messages (Zalo Notification Service) sent as the agency's Official Account.
+
+Two endpoints, both with the paths, fields and error codes of Zalo's own:
+- {api_base}/message/template, header `access_token`, JSON {phone, template_id, template_data,
+  tracking_id}; answers {"error": 0, "message": "Success", "data": {"msg_id": ...}} or a negative
+  `error` (-124: the access token is invalid or expired);
+- {oauth_base}/v4/oa/access_token (OAuth v4), header `secret_key`, form app_id,
+  grant_type=refresh_token, refresh_token; answers {access_token, refresh_token, expires_in}.
+  The refresh token rotates: each one works once, so the answer goes to the `TokenStore`.
+
+Settings (provider `zalo` on Quản trị › Kết nối, or MOTCUA_ZALO_* variables; stored wins):
+app_id, secret_key, api_base, oauth_base, refresh_token (the first one, from authorising the OA).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import requests
+
+from connectors.contract import OperationFailed, OperationRefused
+from connectors.phones import normalise_phone
+from connectors.zalo.tokens import Tokens, TokenStore
+
+SETTINGS_PROVIDER = "zalo"
+SANDBOX_BASE = "http://127.0.0.1:5006"
+#: ZNS: access token invalid or expired; refresh once and send again
+ACCESS_TOKEN_INVALID = -124
+#: ZNS codes worth retrying later (unknown error, rate limit); every other negative one is final
+TEMPORARY_ERRORS = {-100: "unknown error", -144: "OA has exceeded the daily quota"}
+#: Zalo caps tracking_id at 48 characters
+TRACKING_ID_MAX = 48
+#: refresh a little before the stored expiry, so a token does not die in flight
+EXPIRY_MARGIN = timedelta(seconds=30)
+
+STORED_KEYS = {
+    "app_id": "MOTCUA_ZALO_APP_ID",
+    "secret_key": "MOTCUA_ZALO_SECRET_KEY",
+    "api_base": "MOTCUA_ZALO_API_BASE",
+    "oauth_base": "MOTCUA_ZALO_OAUTH_BASE",
+    "refresh_token": "MOTCUA_ZALO_REFRESH_TOKEN",
+}
+
+
+class RefreshRefused(OperationFailed):
+    """Zalo OAuth said no to the refresh token (spent, revoked, or the app keys are wrong).
+
+    Still a retryable failure: the message is good, an administrator must authorise the OA
+    again and store the new refresh token, after which the retry goes through.
+    """
+
+
+@dataclass(frozen=True)
+class ZaloSettings:
+    app_id: str = ""
+    secret_key: str = ""
+    api_base: str = SANDBOX_BASE
+    oauth_base: str = SANDBOX_BASE
+    #: the first refresh token; once the store holds one, the stored one is used
+    refresh_token: str = ""
+    timeout: float = 10.0
+
+
+def zalo_settings(
+    stored: Mapping[str, str], environ: Mapping[str, str] | None = None
+) -> ZaloSettings:
+    """The MOTCUA_ZALO_* environment with the administrator's stored settings on top."""
+    env = dict(os.environ if environ is None else environ)
+    env.update({STORED_KEYS[key]: value for key, value in stored.items() if key in STORED_KEYS})
+    return ZaloSettings(
+        app_id=env.get("MOTCUA_ZALO_APP_ID", ""),
+        secret_key=env.get("MOTCUA_ZALO_SECRET_KEY", ""),
+        api_base=(env.get("MOTCUA_ZALO_API_BASE") or SANDBOX_BASE).rstrip("/"),
+        oauth_base=(env.get("MOTCUA_ZALO_OAUTH_BASE") or SANDBOX_BASE).rstrip("/"),
+        refresh_token=env.get("MOTCUA_ZALO_REFRESH_TOKEN", ""),
+    )
+
+
+def send_template(
+    phone: str,
+    template_id: str,
+    template_data: Mapping[str, object],
+    tracking_id: str,
+    settings: ZaloSettings,
+    token_store: TokenStore,
+) -> dict:
+    """Send one ZNS message; refresh the access token first if stale, or once on -124."""
+    body = {
+        "phone": normalise_phone(phone),
+        "template_id": str(template_id),
+        "template_data": dict(template_data or {}),
+        "tracking_id": _tracking_id(tracking_id),
+    }
+    tokens = token_store.get()
+    if tokens is None or tokens.expired(datetime.now(UTC) + EXPIRY_MARGIN):
+        tokens = _rotate(token_store, tokens, settings)
+    answer = _post_template(settings, tokens.access_token, body)
+    if answer.get("error") == ACCESS_TOKEN_INVALID:
+        tokens = _rotate(token_store, tokens, settings)
+        answer = _post_template(settings, tokens.access_token, body)
+    error = answer.get("error")
+    if error == 0:
+        data = answer.get("data") or {}
+        return {"delivered": True, "channel": "zalo", "msg_id": data.get("msg_id"), **body}
+    message = str(answer.get("message", ""))
+    if not isinstance(error, int) or error in TEMPORARY_ERRORS or error == ACCESS_TOKEN_INVALID:
+        raise OperationFailed(f"Zalo ZNS {error}: {message}")
+    raise OperationRefused(f"zalo{error}", _refusal(error, message))
+
+
+def refresh_tokens(settings: ZaloSettings, refresh_token: str) -> Tokens:
+    """Spend `refresh_token` at Zalo OAuth v4 for a new access token and a new refresh token."""
+    if not refresh_token:
+        raise OperationFailed(
+            "Chưa có refresh token Zalo: nhập refresh_token của OA ở Quản trị › Kết nối (zalo)."
+        )
+    try:
+        response = requests.post(
+            f"{settings.oauth_base}/v4/oa/access_token",
+            headers={"secret_key": settings.secret_key},
+            data={
+                "app_id": settings.app_id,
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+            },
+            timeout=settings.timeout,
+        )
+    except requests.RequestException as error:
+        raise OperationFailed(f"Zalo OAuth {settings.oauth_base}: {error}") from error
+    answer = _json(response, "Zalo OAuth")
+    if not answer.get("access_token") or not answer.get("refresh_token"):
+        raise RefreshRefused(
+            f"Zalo OAuth từ chối làm mới token ({answer.get('error')}: "
+            f"{answer.get('error_description') or answer.get('error_name')}); "
+            "cần cấp lại refresh token của OA."
+        )
+    expires_in = int(answer.get("expires_in") or 0)
+    return Tokens(
+        access_token=answer["access_token"],
+        refresh_token=answer["refresh_token"],
+        expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
+    )
+
+
+def _rotate(store: TokenStore, seen: Tokens | None, settings: ZaloSettings) -> Tokens:
+    return store.rotate(seen, settings.refresh_token, lambda token: _refresh(settings, token))
+
+
+def _refresh(settings: ZaloSettings, refresh_token: str) -> Tokens:
+    """Spend the stored refresh token; when Zalo refuses it and the administrator has since
+    stored another one in the settings (the OA authorised again), spend that one instead."""
+    try:
+        return refresh_tokens(settings, refresh_token)
+    except RefreshRefused:
+        if not settings.refresh_token or settings.refresh_token == refresh_token:
+            raise
+        return refresh_tokens(settings, settings.refresh_token)
+
+
+def _post_template(settings: ZaloSettings, access_token: str, body: dict) -> dict:
+    try:
+        response = requests.post(
+            f"{settings.api_base}/message/template",
+            headers={"access_token": access_token},
+            json=body,
+            timeout=settings.timeout,
+        )
+    except requests.RequestException as error:
+        raise OperationFailed(f"Zalo ZNS {settings.api_base}: {error}") from error
+    return _json(response, "Zalo ZNS")
+
+
+def _json(response: requests.Response, what: str) -> dict:
+    if response.status_code >= 500 or response.status_code == 429:
+        raise OperationFailed(f"{what} HTTP {response.status_code}")
+    try:
+        answer = response.json()
+    except ValueError as error:
+        raise OperationFailed(f"{what} HTTP {response.status_code}: not JSON") from error
+    if not isinstance(answer, dict):
+        raise OperationFailed(f"{what}: unexpected answer {answer!r}"[:300])
+    return answer
+
+
+def _tracking_id(key: str) -> str:
+    """The outbox idempotency key, or its digest when longer than Zalo allows."""
+    if len(key) <= TRACKING_ID_MAX:
+        return key
+    return hashlib.sha256(key.encode()).hexdigest()[:TRACKING_ID_MAX]
+
+
+#: Vietnamese explanations of the permanent ZNS errors an officer is likely to meet
+REFUSALS = {
+    -108: "Số điện thoại không hợp lệ.",
+    -109: "Mã mẫu tin (template_id) không hợp lệ.",
+    -112: "Dữ liệu mẫu tin (template_data) không hợp lệ.",
+    -118: "Số điện thoại chưa dùng Zalo hoặc tài khoản Zalo đã bị khóa.",
+    -131: "Mẫu tin chưa được duyệt.",
+}
+
+
+def _refusal(error: int, message: str) -> str:
+    known = REFUSALS.get(error)
+    return f"{known or 'Zalo từ chối gửi tin.'} (Zalo {error}: {message})"
