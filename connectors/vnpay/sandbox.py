@@ -6,8 +6,7 @@ parameters) to the merchant's registered IPN address, then redirects the browser
 vnp_ReturnUrl with the same parameters. POST /merchant_webapi/api/transaction answers querydr,
 signed. Test hooks: `hold_ipn`, `send_ipn(txn_ref)`, `down`, `transactions`, `ipn_log`.
 
-    python -m connectors.vnpay.sandbox --port 5002 \
-        --ipn-url http://127.0.0.1:5000/ket-noi/thanh-toan/vnpay/ipn
+    python -m connectors.vnpay.sandbox --port 5002 --ipn-url http://127.0.0.1:5000/...
 """
 
 from __future__ import annotations
