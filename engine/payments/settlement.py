@@ -22,6 +22,7 @@ from engine.dossiers.notices import queue_applicant_notice
 from engine.dossiers.queries import get_dossier
 from engine.dossiers.step import StepRecord, lock_dossier
 from engine.errors import Conflict, NotFound
+from engine.outbox.models import OutboxMessage
 from engine.outbox.waiting import complete_waiting_call
 from engine.payments.amounts import format_dong
 from engine.payments.models import (
@@ -33,6 +34,8 @@ from engine.payments.models import (
     Payment,
     PaymentAttempt,
 )
+from engine.receipts.invoicing import invoice_idempotency_key, invoice_payload
+from engine.receipts.issuing import issue_receipt
 from engine.timestamps import utcnow
 from engine.users.actor import SYSTEM, Actor
 
@@ -185,6 +188,29 @@ def mark_paid(
         ),
     )
     dossier = lock_dossier(session, payment.dossier_id)  # held already: no second wait
+    attempt = next((a for a in payment.attempts if a.state == PAID), None)
+    receipt = issue_receipt(
+        session,
+        agency_id=dossier.receiving_agency_id,
+        dossier=dossier,
+        payment_id=payment.id,
+        payer_name=dossier.applicant_name,
+        procedure_name=dossier.procedure.name,
+        lines=list(payment.fee_lines),
+        amount=payment.amount,
+        paid_at=paid_at,
+        method=method,
+        provider=provider,
+        provider_reference=attempt.provider_reference if attempt else None,
+    )
+    session.add(
+        OutboxMessage(
+            dossier_id=dossier.id,
+            operation="einvoice/issue",
+            payload=invoice_payload(receipt),
+            idempotency_key=invoice_idempotency_key(receipt),
+        )
+    )
     queue_applicant_notice(
         session,
         dossier,

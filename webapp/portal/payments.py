@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from connectors.payment.providers import available_providers, payment_provider
 from engine.connector_settings.settings import provider_settings
 from engine.db import transaction
 from engine.dossiers.queries import get_dossier
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NotFound
 from engine.payments.collection import current_payment, payment_requested
 from engine.payments.models import STATE_LABELS
 from engine.payments.settlement import begin_attempt, record_start_failure
+from engine.receipts.queries import dossier_receipt
+from forms.documents.receipt import receipt_pdf
 from webapp.auth import current_actor, login_required
 from webapp.extensions import db
 from webapp.portal import bp
@@ -33,6 +35,22 @@ def payment(code: str):
         preparing=payment is None and payment_requested(db.session, dossier.id),
         providers=available_providers(),
         state_labels=STATE_LABELS,
+        receipt=dossier_receipt(db.session, dossier.id),
+    )
+
+
+@bp.get("/ho-so/<code>/bien-lai.pdf")
+@login_required
+def e_receipt(code: str):
+    """The e-receipt of the dossier's paid fees, for the applicant (and officers in scope)."""
+    dossier = get_dossier(db.session, current_actor(), code)
+    receipt = dossier_receipt(db.session, dossier.id)
+    if receipt is None:
+        raise NotFound("Hồ sơ chưa có biên lai điện tử.")
+    return Response(
+        receipt_pdf(receipt),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="bien-lai-{code}.pdf"'},
     )
 
 

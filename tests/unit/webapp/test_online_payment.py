@@ -5,11 +5,13 @@ dossier moving on to reception once, one notice."""
 
 from __future__ import annotations
 
+import io
 import re
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from connectors.vnpay.client import sign
@@ -127,6 +129,10 @@ def test_paying_on_vnpay_moves_the_dossier_to_reception_once(
     assert state["events"] == ["submitted", "payment_received"]
     assert len(state["paid_notices"]) == 1
     assert state["tasks"] == ["Tiếp nhận hồ sơ, thu lệ phí"]
+    receipt = applicant.http.get(f"{applicant.base}/ho-so/{household_dossier}/bien-lai.pdf")
+    assert receipt.headers["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(receipt.content)).pages)
+    assert "Một trăm nghìn đồng" in text and "Nguyễn Văn An" in text
     lookup = requests.get(f"{applicant.base}/tra-cuu", params={"ma": household_dossier}).text
     assert "Đã thanh toán" in lookup
 

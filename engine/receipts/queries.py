@@ -1,0 +1,15 @@
+"""Finding a dossier's e-receipt."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.receipts.models import EReceipt
+
+
+def dossier_receipt(session: Session, dossier_id: int) -> EReceipt | None:
+    """The latest e-receipt issued for the dossier's fees, if any."""
+    return session.scalar(
+        select(EReceipt).where(EReceipt.dossier_id == dossier_id).order_by(EReceipt.id.desc())
+    )
