@@ -7,9 +7,9 @@ from datetime import datetime
 from flask import Flask
 
 from engine.dossiers.statuses import get_status, status_label
-from engine.payments.amounts import format_dong
 from engine.timestamps import LOCAL_TZ
 from engine.users.admin_audit import action_label
+from forms.documents.amount_words import amount_in_figures
 from forms.rendering import error_links
 from webapp.auth import current_actor
 
@@ -23,7 +23,7 @@ def local_time(value: datetime | None, pattern: str = "%H:%M %d/%m/%Y") -> str:
 
 def register_filters(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
-    app.add_template_filter(format_dong, "money")
+    app.add_template_filter(amount_in_figures, "money")
     app.add_template_filter(action_label, "audit_action")
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(lambda code: get_status(code).final, "status_final")

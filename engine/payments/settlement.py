@@ -24,7 +24,6 @@ from engine.dossiers.step import StepRecord, lock_dossier
 from engine.errors import Conflict, NotFound
 from engine.outbox.models import OutboxMessage
 from engine.outbox.waiting import complete_waiting_call
-from engine.payments.amounts import format_dong
 from engine.payments.models import (
     EXPIRED,
     FAILED,
@@ -38,6 +37,7 @@ from engine.receipts.invoicing import invoice_idempotency_key, invoice_payload
 from engine.receipts.issuing import issue_receipt
 from engine.timestamps import utcnow
 from engine.users.actor import SYSTEM, Actor
+from forms.documents.amount_words import amount_in_figures
 
 #: how long a payer has at the provider before the attempt expires
 ATTEMPT_LIFETIME = timedelta(minutes=15)
@@ -184,7 +184,7 @@ def mark_paid(
         record=StepRecord(
             action="payment_received",
             task_title="Thu phí, lệ phí",
-            note=format_dong(payment.amount),
+            note=amount_in_figures(payment.amount),
         ),
     )
     dossier = lock_dossier(session, payment.dossier_id)  # held already: no second wait
