@@ -26,3 +26,9 @@ def payment_provider(name: str) -> PaymentProvider | None:
 
 def available_providers() -> list[PaymentProvider]:
     return [p for p in (payment_provider(name) for name in MODULES) if p is not None]
+
+
+def provider_label(name: str | None) -> str:
+    """What a payer reads for a provider's name ("VNPay"); the name itself when unknown."""
+    provider = payment_provider(name or "")
+    return provider.label if provider is not None else (name or "")

@@ -21,13 +21,20 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-import engine.payments.collection  # noqa: F401  (registers what a started payment records)
+# imported for what they register: what a started payment and an issued e-invoice record
+import engine.payments.collection
+import engine.receipts.invoicing  # noqa: F401
 from connectors.contract import CALLBACK, OperationFailed, OperationRefused
 from connectors.registry import find_operation
 from engine.connector_settings.settings import provider_settings
 from engine.db import transaction
 from engine.outbox.models import DONE, FAILED, PENDING, WAITING, OutboxMessage
-from engine.outbox.waiting import complete_waiting_call, start_waiting_call, throw_service_error
+from engine.outbox.waiting import (
+    CALL_ENDED,
+    complete_waiting_call,
+    start_waiting_call,
+    throw_service_error,
+)
 from engine.timestamps import utcnow
 
 log = logging.getLogger(__name__)
@@ -117,6 +124,9 @@ def record_refusal(session: Session, message_id: int, refusal: OperationRefused)
         message.result = {"refused": True, "code": refusal.code, "message": refusal.message}
     else:
         message.status = FAILED
+        ended = CALL_ENDED.get(message.operation)
+        if ended is not None:
+            ended(session, message, None)
 
 
 def retry_delay(attempts: int) -> timedelta:

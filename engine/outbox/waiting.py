@@ -22,6 +22,9 @@ from engine.workflow import runtime
 #: operation -> what the engine records when a long-running call has started (a payment row);
 #: (session, message, result) -> None, within the worker's transaction
 CALL_STARTED: dict[str, Callable[[Session, OutboxMessage, dict], None]] = {}
+#: operation -> what the engine records when a call has ended: (session, message, result), the
+#: result being None when the provider refused for good; within the transaction marking it done
+CALL_ENDED: dict[str, Callable[[Session, OutboxMessage, dict | None], None]] = {}
 
 
 def start_waiting_call(session: Session, message_id: int, result: dict) -> None:
@@ -76,6 +79,9 @@ def complete_waiting_call(
     message.result = result
     message.done_at = utcnow()
     message.last_error = None
+    ended = CALL_ENDED.get(message.operation)
+    if ended is not None:
+        ended(session, message, result)
     return True
 
 

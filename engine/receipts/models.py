@@ -86,5 +86,10 @@ class EReceipt(Base):
     def symbol(self) -> str:
         return self.series.symbol
 
+    @property
+    def printed_number(self) -> str:
+        """The number as receipts print it: seven digits (0000001)."""
+        return f"{self.number:07d}"
+
     def __repr__(self) -> str:
         return f"<EReceipt {self.series_id}/{self.number} {self.amount}>"

@@ -13,3 +13,11 @@ def dossier_receipt(session: Session, dossier_id: int) -> EReceipt | None:
     return session.scalar(
         select(EReceipt).where(EReceipt.dossier_id == dossier_id).order_by(EReceipt.id.desc())
     )
+
+
+def receipt_by_lookup_code(session: Session, lookup_code: str) -> EReceipt | None:
+    """The receipt whose printed QR code carries `lookup_code` (case-insensitive, as typed)."""
+    code = lookup_code.strip().upper()
+    if not code.isalnum() or len(code) > 40:
+        return None
+    return session.scalar(select(EReceipt).where(EReceipt.lookup_code == code))

@@ -25,6 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from connectors.payment.providers import provider_label
 from forms.documents.amount_words import amount_in_figures, amount_in_words
 from forms.documents.render import FONT, _styles, register_fonts
 
@@ -40,11 +41,6 @@ def receipt_verification_url(receipt: EReceipt) -> str:
     from engine.dossiers.notices import public_base_url
 
     return f"{public_base_url()}/bien-lai/{receipt.lookup_code}"
-
-
-def receipt_number(receipt: EReceipt) -> str:
-    """The number as printed: seven digits, "0000012"."""
-    return f"{receipt.number:07d}"
 
 
 def receipt_pdf(receipt: EReceipt, verification_url: str | None = None) -> bytes:
@@ -64,14 +60,14 @@ def receipt_pdf(receipt: EReceipt, verification_url: str | None = None) -> bytes
         rightMargin=12 * mm,
         bottomMargin=12 * mm,
         leftMargin=15 * mm,
-        title=f"{TITLE} {receipt.series.symbol} {receipt_number(receipt)}",
+        title=f"{TITLE} {receipt.series.symbol} {receipt.printed_number}",
         author=receipt.agency.name,
     )
     width = document.width
     paid_at = receipt.paid_at.astimezone(LOCAL_TZ)
     method = METHOD_LABELS.get(receipt.method, receipt.method)
     if receipt.provider:
-        method = f"{method} ({receipt.provider})"
+        method = f"{method} ({provider_label(receipt.provider)})"
 
     def text(value: object) -> str:
         return escape(str(value if value not in (None, "") else "…………………"))
@@ -83,7 +79,7 @@ def receipt_pdf(receipt: EReceipt, verification_url: str | None = None) -> bytes
         Paragraph("<i>(Biên lai điện tử)</i>", styles["center"]),
         Paragraph(
             f"Ký hiệu: <b>{text(receipt.series.symbol)}</b> &nbsp;&nbsp; "
-            f"Số: <b>{receipt_number(receipt)}</b>",
+            f"Số: <b>{receipt.printed_number}</b>",
             styles["center"],
         ),
         Spacer(1, 4 * mm),

@@ -12,6 +12,7 @@ from webapp.portal import (  # noqa: E402, F401
     notifications,
     payments,
     receipt_pdf,
+    receipt_verification,
     submission,
     withdrawal,
 )

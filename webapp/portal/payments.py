@@ -6,7 +6,7 @@ import logging
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from connectors.payment.providers import available_providers, payment_provider
+from connectors.payment.providers import available_providers, payment_provider, provider_label
 from engine.connector_settings.settings import provider_settings
 from engine.db import transaction
 from engine.dossiers.queries import get_dossier
@@ -36,6 +36,7 @@ def payment(code: str):
         providers=available_providers(),
         state_labels=STATE_LABELS,
         receipt=dossier_receipt(db.session, dossier.id),
+        provider_label=provider_label,
     )
 
 

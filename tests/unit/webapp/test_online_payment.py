@@ -251,3 +251,51 @@ def _no_wait():
     from datetime import timedelta
 
     return timedelta(0)
+
+
+@pytest.fixture
+def einvoice(monkeypatch):
+    from connectors.einvoice.sandbox import EinvoiceSandbox
+
+    sandbox = EinvoiceSandbox().start()
+    for name, value in sandbox.environment.items():
+        monkeypatch.setenv(name, value)
+    yield sandbox
+    sandbox.stop()
+
+
+def test_the_e_receipt_is_invoiced_once_and_its_qr_code_opens_the_public_check(
+    household_dossier, applicant, vnpay, einvoice, session_factory, monkeypatch
+):
+    from tests.documents import decoded_images
+
+    monkeypatch.setenv("MOTCUA_PUBLIC_BASE_URL", applicant.base)
+    applicant.pay(household_dossier)
+    einvoice.set_down()  # the e-invoice provider is down when the worker first tries
+    perform_due(session_factory)
+    assert einvoice.invoices == {}
+    assert "hóa đơn điện tử số" not in applicant.payment_page(household_dossier)
+
+    einvoice.set_down(False)
+    with session_factory() as session, transaction(session):  # the backoff has passed
+        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")):
+            row.next_attempt_at = row.created_at
+    perform_due(session_factory)
+    perform_due(session_factory)
+    assert len(einvoice.invoices) == 1
+    (invoice,) = einvoice.invoices.values()
+    page = applicant.payment_page(household_dossier)
+    assert f"hóa đơn điện tử số {invoice['invoice_number']}" in page
+
+    pdf = applicant.http.get(f"{applicant.base}/ho-so/{household_dossier}/bien-lai.pdf").content
+    (url,) = decoded_images(pdf)
+    assert url.startswith(f"{applicant.base}/bien-lai/")
+    check = requests.get(url)  # anyone holding the paper, signed in or not
+    assert check.status_code == 200
+    assert "Biên lai hợp lệ" in check.text
+    assert "100.000 đồng (Một trăm nghìn đồng)" in check.text
+    assert "VNPay" in check.text and invoice["invoice_number"] in check.text
+    assert check.headers["X-Robots-Tag"].startswith("noindex")
+
+    forged = requests.get(f"{applicant.base}/bien-lai/0123456789ABCDEF0123")
+    assert forged.status_code == 404 and "Không tìm thấy biên lai" in forged.text
