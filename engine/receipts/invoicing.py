@@ -16,7 +16,7 @@ IDEMPOTENCY_PREFIX = "e-receipt-"
 def invoice_payload(receipt: EReceipt) -> dict:
     """The contract's request body (connectors/einvoice/client.py) for one receipt."""
     return {
-        "reference": f"{receipt.symbol}/{receipt.printed_number}",
+        "reference": receipt.reference,
         "seller": {"code": receipt.agency.code, "name": receipt.agency.name},
         "buyer": {"name": receipt.payer_name},
         "lines": [{"name": line["name"], "amount": int(line["amount"])} for line in receipt.lines],

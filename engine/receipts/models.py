@@ -91,5 +91,10 @@ class EReceipt(Base):
         """The number as receipts print it: seven digits (0000001)."""
         return f"{self.number:07d}"
 
+    @property
+    def reference(self) -> str:
+        """Series and number in one string ("BL-2026/0000001"): what other systems quote."""
+        return f"{self.symbol}/{self.printed_number}"
+
     def __repr__(self) -> str:
         return f"<EReceipt {self.series_id}/{self.number} {self.amount}>"

@@ -19,6 +19,7 @@ from engine.tasks.assignment import (
 )
 from engine.tasks.completion import claim_task, complete_task, release_task
 from engine.tasks.due_state import URGENCY_LABELS, time_left
+from engine.tasks.form_defaults import task_form_defaults
 from engine.tasks.queries import (
     LEADER_TABS,
     OFFICER_TABS,
@@ -91,7 +92,7 @@ def task(task_id: int):
     actor = current_actor()
     task = get_task(db.session, actor, task_id)
     form = version_form(task.dossier.procedure_version, task.form_name)
-    data, errors = {}, {}
+    data, errors = task_form_defaults(db.session, task, form), {}
     if request.method == "POST":
         data = posted_data(form)
         try:

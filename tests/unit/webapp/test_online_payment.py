@@ -299,3 +299,20 @@ def test_the_e_receipt_is_invoiced_once_and_its_qr_code_opens_the_public_check(
 
     forged = requests.get(f"{applicant.base}/bien-lai/0123456789ABCDEF0123")
     assert forged.status_code == 404 and "Không tìm thấy biên lai" in forged.text
+
+
+def test_reception_starts_with_the_e_receipt_number_of_a_fee_paid_online(
+    household_dossier, applicant, vnpay, live_server, session_factory
+):
+    applicant.pay(household_dossier)
+    officer = Applicant(live_server)
+    officer.sign_in("motcua")
+    with session_factory() as session:
+        task_id = session.scalar(
+            select(Task.id)
+            .join(Dossier)
+            .where(Dossier.code == household_dossier, Task.state == OPEN)
+        )
+    page = officer.http.get(f"{live_server}/can-bo/cong-viec/{task_id}").text
+    number = re.search(r'name="fee_receipt_number"[^>]*value="([^"]*)"', page)
+    assert number is not None and re.fullmatch(r"BL-\d{4}/0000001", number.group(1)), number
