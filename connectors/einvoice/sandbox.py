@@ -16,7 +16,8 @@ import threading
 from datetime import UTC, datetime
 
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
+
+from connectors.sandbox_server import SandboxServer
 
 SANDBOX_API_KEY = "motcua-einvoice-sandbox-key"
 
@@ -80,34 +81,16 @@ def _payload_problem(payload: object) -> str | None:
     return None
 
 
-class EinvoiceSandbox:
+class EinvoiceSandbox(SandboxServer):
     """The provider served on a free port in a thread: `start()`, use `base_url`, `stop()`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, api_key: str = SANDBOX_API_KEY):
-        self.app = create_provider_app(api_key)
+        super().__init__(create_provider_app(api_key), host, port)
         self.api_key = api_key
-        self._server = make_server(host, port, self.app, threaded=True)
-        self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def _state(self) -> dict:
         return self.app.extensions["einvoice_sandbox"]
-
-    def start(self) -> EinvoiceSandbox:
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        """Serve in the calling thread (the command line), until interrupted."""
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        """Stop serving and close the port; stopping twice is harmless."""
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
 
     @property
     def requests(self) -> list[dict]:

@@ -15,13 +15,14 @@ import secrets
 import threading
 
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
+
+from connectors.sandbox_server import SandboxServer
 
 SANDBOX_API_KEY = "motcua-sms-key"
 SANDBOX_BRANDNAME = "UBND-MOTCUA"
 
 
-class SmsSandbox:
+class SmsSandbox(SandboxServer):
     """The gateway on a free port in a thread: `start()`, read `messages`, `stop()`."""
 
     def __init__(
@@ -41,21 +42,7 @@ class SmsSandbox:
         self.down = False
         self._sent: dict[str, str] = {}
         self._lock = threading.Lock()
-        self.app = self._create_app()
-        self._server = make_server(host, port, self.app, threaded=True)
-        self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self) -> SmsSandbox:
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=5)
+        super().__init__(self._create_app(), host, port)
 
     @property
     def environment(self) -> dict[str, str]:

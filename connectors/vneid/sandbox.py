@@ -14,7 +14,6 @@ import argparse
 import base64
 import hashlib
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -22,8 +21,8 @@ from urllib.parse import urlencode
 from flask import Flask, jsonify, redirect, render_template, request
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from werkzeug.serving import make_server
 
+from connectors.sandbox_server import SandboxServer
 from connectors.vneid.identities import TEST_IDENTITIES
 
 SANDBOX_CLIENT_ID = "motcua"
@@ -201,27 +200,13 @@ def _oauth_error(code: str, status: int = 400):
     return jsonify(error=code), status
 
 
-class OidcSandbox:
+class OidcSandbox(SandboxServer):
     """The provider served on a free port in a thread: `start()`, use `issuer`, `stop()`."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, **app_options):
-        self.app = create_provider_app(**app_options)
-        self._server = make_server(host, port, self.app, threaded=True)
-        self.issuer = f"http://{host}:{self._server.server_port}"
+        super().__init__(create_provider_app(**app_options), host, port)
+        self.issuer = self.base_url
         self.app.config["ISSUER"] = self.issuer
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self) -> OidcSandbox:
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        """Serve in the calling thread (the command line), until interrupted."""
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=5)
 
     def set_id_token_filter(self, alter: Callable[[str], str] | None) -> None:
         self.app.extensions["oidc_sandbox"]["id_token_filter"] = alter

@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 
 import requests
 from flask import Flask, jsonify, redirect, render_template_string, request
-from werkzeug.serving import make_server
 
+from connectors.sandbox_server import SandboxServer
 from connectors.vnpay.client import (
     QUERY_REQUEST_FIELDS,
     QUERY_RESPONSE_FIELDS,
@@ -89,7 +89,7 @@ ERROR_PAGE = """<!doctype html>
 """
 
 
-class VnpaySandbox:
+class VnpaySandbox(SandboxServer):
     """The sandbox served on a free port in a thread: `start()`, use `environment`, `stop()`."""
 
     def __init__(
@@ -114,24 +114,7 @@ class VnpaySandbox:
         self._pending: dict[str, dict] = {}
         self._lock = threading.Lock()
         self._next_transaction_no = 14000000
-        self.app = self._create_app()
-        self._server = make_server(host, port, self.app, threaded=True)
-        self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    # --- lifecycle ------------------------------------------------------------------------------
-
-    def start(self) -> VnpaySandbox:
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        """Serve in the calling thread (the command line), until interrupted."""
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=5)
+        super().__init__(self._create_app(), host, port)
 
     @property
     def pay_url(self) -> str:
