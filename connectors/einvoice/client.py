@@ -16,24 +16,32 @@ MOTCUA_EINVOICE_BASE_URL / _API_KEY / _TIMEOUT environment; a stored setting win
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import requests
 
 from connectors.contract import OperationFailed, OperationRefused
+from connectors.settings import ProviderSettings, Setting, declare
 
-SETTINGS_PROVIDER = "einvoice"
 #: the sandbox (connectors/einvoice/sandbox.py) of `make run`
 DEFAULT_BASE_URL = "http://127.0.0.1:5005"
 
-#: stored setting key -> environment variable it overrides
-STORED_KEYS = {
-    "base_url": "MOTCUA_EINVOICE_BASE_URL",
-    "api_key": "MOTCUA_EINVOICE_API_KEY",
-    "timeout": "MOTCUA_EINVOICE_TIMEOUT",
-}
+SETTINGS = declare(
+    ProviderSettings(
+        "einvoice",
+        "Hóa đơn điện tử",
+        (
+            Setting(
+                "base_url", "Địa chỉ API", "MOTCUA_EINVOICE_BASE_URL", default=DEFAULT_BASE_URL
+            ),
+            Setting("api_key", "Khóa API (Bearer)", "MOTCUA_EINVOICE_API_KEY", secret=True),
+            Setting("timeout", "Thời gian chờ (giây)", "MOTCUA_EINVOICE_TIMEOUT", default="10"),
+        ),
+        sandbox="python -m connectors.einvoice.sandbox --port 5005",
+    )
+)
+SETTINGS_PROVIDER = SETTINGS.name
 
 
 @dataclass(frozen=True)
@@ -49,10 +57,7 @@ def einvoice_settings(
     """The environment's settings with the administrator's stored ones on top."""
     if isinstance(stored, EinvoiceSettings):
         return stored
-    env = dict(os.environ if environ is None else environ)
-    env.update(
-        {STORED_KEYS[key]: value for key, value in (stored or {}).items() if key in STORED_KEYS}
-    )
+    env = SETTINGS.environment(stored, environ)
     try:
         timeout = float(env.get("MOTCUA_EINVOICE_TIMEOUT") or EinvoiceSettings.timeout)
     except ValueError as error:

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from connectors.contract import OperationFailed
+from connectors.settings import ProviderSettings, Setting, declare
 
 
 @dataclass(frozen=True)
@@ -42,25 +43,29 @@ def settings_from_env(environ: dict | None = None) -> SmtpSettings:
     )
 
 
+SETTINGS = declare(
+    ProviderSettings(
+        "email",
+        "Thư điện tử (SMTP)",
+        (
+            Setting("host", "Máy chủ SMTP", "MOTCUA_SMTP_HOST", default="127.0.0.1"),
+            Setting("port", "Cổng", "MOTCUA_SMTP_PORT", default="25"),
+            Setting("user", "Tài khoản đăng nhập", "MOTCUA_SMTP_USER"),
+            Setting("password", "Mật khẩu", "MOTCUA_SMTP_PASSWORD", secret=True),
+            Setting("from", "Người gửi (From)", "MOTCUA_SMTP_FROM", default=SmtpSettings.sender),
+            Setting("starttls", "Bật STARTTLS (1 để bật)", "MOTCUA_SMTP_STARTTLS"),
+        ),
+        sandbox="python -m connectors.email.sandbox --port 8025 --maildir var/mail",
+    )
+)
 #: the provider name of the e-mail settings on Quản trị › Kết nối
-SETTINGS_PROVIDER = "email"
-#: stored setting key -> environment variable it overrides
-STORED_KEYS = {
-    "host": "MOTCUA_SMTP_HOST",
-    "port": "MOTCUA_SMTP_PORT",
-    "user": "MOTCUA_SMTP_USER",
-    "password": "MOTCUA_SMTP_PASSWORD",
-    "from": "MOTCUA_SMTP_FROM",
-    "starttls": "MOTCUA_SMTP_STARTTLS",
-}
+SETTINGS_PROVIDER = SETTINGS.name
 
 
 def smtp_settings(stored: Mapping[str, str], environ: dict | None = None) -> SmtpSettings:
     """The environment's settings with the administrator's stored ones on top."""
-    env = dict(os.environ if environ is None else environ)
-    env.update({STORED_KEYS[key]: value for key, value in stored.items() if key in STORED_KEYS})
     try:
-        return settings_from_env(env)
+        return settings_from_env(SETTINGS.environment(stored, environ))
     except ValueError as error:
         raise OperationFailed(f"SMTP settings: {error}") from error
 

@@ -11,7 +11,6 @@ brandname, user, password.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,19 +18,29 @@ import requests
 
 from connectors.contract import OperationFailed, OperationRefused
 from connectors.phones import normalise_phone
+from connectors.settings import ProviderSettings, Setting, declare
 
-SETTINGS_PROVIDER = "sms"
 SANDBOX_URL = "http://127.0.0.1:5007/sms/send"
 OK = "00"
 API_KEY_HEADER = "X-Api-Key"
 
-STORED_KEYS = {
-    "url": "MOTCUA_SMS_URL",
-    "api_key": "MOTCUA_SMS_API_KEY",
-    "brandname": "MOTCUA_SMS_BRANDNAME",
-    "user": "MOTCUA_SMS_USER",
-    "password": "MOTCUA_SMS_PASSWORD",
-}
+SETTINGS = declare(
+    ProviderSettings(
+        "sms",
+        "Tin nhắn SMS (brandname)",
+        (
+            Setting("url", "Địa chỉ gửi tin của nhà mạng", "MOTCUA_SMS_URL", default=SANDBOX_URL),
+            Setting("api_key", "Khóa API", "MOTCUA_SMS_API_KEY", secret=True),
+            Setting("brandname", "Tên thương hiệu", "MOTCUA_SMS_BRANDNAME", default="MOTCUA"),
+            Setting("user", "Tài khoản (nếu xác thực Basic)", "MOTCUA_SMS_USER"),
+            Setting(
+                "password", "Mật khẩu (nếu xác thực Basic)", "MOTCUA_SMS_PASSWORD", secret=True
+            ),
+        ),
+        sandbox="python -m connectors.sms.sandbox --port 5007",
+    )
+)
+SETTINGS_PROVIDER = SETTINGS.name
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,7 @@ def sms_settings(
     stored: Mapping[str, str], environ: Mapping[str, str] | None = None
 ) -> SmsSettings:
     """The MOTCUA_SMS_* environment with the administrator's stored settings on top."""
-    env = dict(os.environ if environ is None else environ)
-    env.update({STORED_KEYS[key]: value for key, value in stored.items() if key in STORED_KEYS})
+    env = SETTINGS.environment(stored, environ)
     return SmsSettings(
         url=env.get("MOTCUA_SMS_URL") or SANDBOX_URL,
         api_key=env.get("MOTCUA_SMS_API_KEY", ""),

@@ -41,6 +41,7 @@ from connectors.payment.contract import (
     PaymentOrder,
     PaymentStart,
 )
+from connectors.settings import ProviderSettings, Setting, declare
 
 VERSION = "2.1.0"
 #: VNPay's dates are local time in Vietnam, yyyyMMddHHmmss
@@ -48,21 +49,48 @@ VNPAY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"
 TIMEOUT = 10.0
 
-#: the provider name of the settings on Quản trị › Kết nối
-SETTINGS_PROVIDER = "vnpay"
 #: the local sandbox's merchant credentials (connectors/vnpay/sandbox.py)
 SANDBOX_TMN_CODE = "MOTCUA01"
 SANDBOX_HASH_SECRET = "MOTCUASANDBOXSECRETKEY0123456789"
 SANDBOX_PAY_URL = "http://127.0.0.1:5002/paymentv2/vpcpay.html"
 SANDBOX_API_URL = "http://127.0.0.1:5002/merchant_webapi/api/transaction"
 
-#: stored setting key -> environment variable it overrides
-STORED_KEYS = {
-    "tmn_code": "MOTCUA_VNPAY_TMN_CODE",
-    "hash_secret": "MOTCUA_VNPAY_HASH_SECRET",
-    "pay_url": "MOTCUA_VNPAY_PAY_URL",
-    "api_url": "MOTCUA_VNPAY_API_URL",
-}
+SETTINGS = declare(
+    ProviderSettings(
+        "vnpay",
+        "VNPay",
+        (
+            Setting(
+                "tmn_code",
+                "Mã website (vnp_TmnCode)",
+                "MOTCUA_VNPAY_TMN_CODE",
+                default=SANDBOX_TMN_CODE,
+            ),
+            Setting(
+                "hash_secret",
+                "Chuỗi bí mật ký (vnp_HashSecret)",
+                "MOTCUA_VNPAY_HASH_SECRET",
+                secret=True,
+                default=SANDBOX_HASH_SECRET,
+            ),
+            Setting(
+                "pay_url",
+                "Địa chỉ trang thanh toán",
+                "MOTCUA_VNPAY_PAY_URL",
+                default=SANDBOX_PAY_URL,
+            ),
+            Setting(
+                "api_url",
+                "Địa chỉ API truy vấn (querydr)",
+                "MOTCUA_VNPAY_API_URL",
+                default=SANDBOX_API_URL,
+            ),
+        ),
+        sandbox="python -m connectors.vnpay.sandbox --port 5002 --ipn-url http://127.0.0.1:5000/ket-noi/thanh-toan/vnpay/ipn",
+    )
+)
+#: the provider name of the settings on Quản trị › Kết nối
+SETTINGS_PROVIDER = SETTINGS.name
 
 #: the IPN replies VNPay documents, by the engine's outcome
 ANSWERS = {
@@ -143,10 +171,10 @@ def vnpay_settings(
     """Stored settings win over MOTCUA_VNPAY_* variables, which win over the sandbox's."""
     env = os.environ if environ is None else environ
     values = {}
-    for key, variable in STORED_KEYS.items():
-        value = (stored.get(key) or env.get(variable) or "").strip()
+    for setting in SETTINGS.settings:
+        value = (stored.get(setting.key) or env.get(setting.env) or "").strip()
         if value:
-            values[key] = value
+            values[setting.key] = value
     return VnpaySettings(**values)
 
 

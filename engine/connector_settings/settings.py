@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.agencies.tree import require_root_administrator
 from engine.connector_settings.models import ConnectorSetting
+from engine.connector_settings.overview import declared_keys
 from engine.errors import InvalidInput, NotFound
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
@@ -73,6 +74,8 @@ def save_setting(
             )
         ):
             errors["key"] = f"Thiết lập {provider}/{key} đã có; sửa ở dòng của nó."
+        # a declared secret stays a secret whatever the form says
+        is_secret = declared_keys().get((provider, key), is_secret)
         setting = ConnectorSetting(provider=provider, key=key, is_secret=is_secret)
     else:
         setting = session.get(ConnectorSetting, setting_id)

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from connectors.registry import list_operations
 from engine.agencies.tree import require_root_administrator
+from engine.connector_settings.overview import SOURCE_LABELS, declared_keys, provider_overview
 from engine.connector_settings.settings import list_settings, remove_setting, save_setting
 from engine.db import transaction
 from engine.errors import InvalidInput
@@ -54,11 +55,22 @@ def remove_connector_setting(setting_id: int):
 
 def _render(form, errors: dict, failed_id: int | None, status: int = 200):
     operations = list_operations()
+    declared = declared_keys()
+    overview = provider_overview(db.session, current_actor())
     return render_template(
         "admin/connectors.html",
         operations=operations,
-        providers=sorted({operation.name.split("/")[0] for operation in operations}),
-        settings=list_settings(db.session, current_actor()),
+        overview=overview,
+        source_labels=SOURCE_LABELS,
+        providers=sorted(
+            {operation.name.split("/")[0] for operation in operations}
+            | {provider.name for provider in overview}
+        ),
+        settings=[
+            setting
+            for setting in list_settings(db.session, current_actor())
+            if (setting.provider, setting.key) not in declared
+        ],
         form=form,
         errors=errors,
         failed_id=failed_id,

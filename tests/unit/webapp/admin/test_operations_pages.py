@@ -228,3 +228,44 @@ def test_connector_page_lists_operations_and_never_shows_a_secret(browser, demo,
     assert response.status_code == 400
     assert "Tên thiết lập bắt đầu bằng chữ" in text(response)
     assert "mat-khau-rat-bi-mat" not in text(response)
+
+
+def test_connector_page_shows_each_providers_settings_and_where_they_come_from(
+    browser, demo, session_factory, monkeypatch
+):
+    from lxml import html
+
+    from connectors.vnpay.client import vnpay_settings
+
+    monkeypatch.setenv("MOTCUA_SMS_API_KEY", "khoa-tu-moi-truong")
+    monkeypatch.delenv("MOTCUA_VNPAY_TMN_CODE", raising=False)
+    browser.login("quantritinh")
+
+    def row(provider: str, key: str) -> str:
+        page = html.fromstring(browser.client.get("/quan-tri/ket-noi").text)
+        (cell,) = page.xpath(f'//*[@id="setting-{provider}-{key}"]')
+        values = cell.xpath(".//input[@name='value']/@value")
+        return " ".join([*cell.text_content().split(), *values])
+
+    for provider in ("vnpay", "einvoice", "sms", "email"):
+        assert browser.client.get("/quan-tri/ket-noi").text.count(f'id="provider-{provider}"') == 1
+    assert "Mặc định (hộp cát thử nghiệm)" in row("vnpay", "tmn_code")
+    sms_key = row("sms", "api_key")
+    assert "Biến môi trường" in sms_key
+    assert "khoa-tu-moi-truong" not in browser.client.get("/quan-tri/ket-noi").text
+
+    # switching VNPay to the real service is settings only
+    real = {"provider": "vnpay", "key": "tmn_code", "value": "2QXUI4J4"}
+    assert browser.submit("/quan-tri/ket-noi", real).status_code == 302
+    secret = {"provider": "vnpay", "key": "hash_secret", "value": "SECRETOFTHEREALMERCHANT"}
+    assert browser.submit("/quan-tri/ket-noi", secret).status_code == 302  # no is_secret sent
+    assert "Đã lưu tại đây" in row("vnpay", "tmn_code")
+    assert "2QXUI4J4" in row("vnpay", "tmn_code")
+    assert "SECRETOFTHEREALMERCHANT" not in browser.client.get("/quan-tri/ket-noi").text
+    with session_factory() as session:
+        config = vnpay_settings(provider_settings(session, "vnpay"))
+        stored_secret = session.scalar(
+            select(ConnectorSetting.is_secret).where(ConnectorSetting.key == "hash_secret")
+        )
+    assert (config.tmn_code, config.hash_secret) == ("2QXUI4J4", "SECRETOFTHEREALMERCHANT")
+    assert stored_secret is True
