@@ -18,5 +18,5 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade_database(url: str | None = None) -> None:
-    command.upgrade(alembic_config(url), "head")
+def upgrade_database(url: str | None = None, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)

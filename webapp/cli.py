@@ -1,4 +1,4 @@
-"""The `motcua` command: init, publish, serve, worker, import-units."""
+"""The `motcua` command: init, publish, serve, worker, import-units, backup, restore."""
 
 from __future__ import annotations
 
@@ -102,3 +102,79 @@ def import_units_command(province_code: str | None) -> None:
         f"Thêm mới {counts['created']}, cập nhật {counts['updated']}, "
         f"ngừng hoạt động {counts['retired']}, không đổi {counts['unchanged']}."
     )
+
+
+@main.command(help="Back up the database and the stored files into one .zip file.")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path: str) -> None:
+    from pathlib import Path
+
+    from engine.backup.archive import write_backup
+    from engine.errors import InvalidInput
+    from engine.files.storage import default_storage
+
+    storage = default_storage()
+    try:
+        with _ProgressBar("Đang sao lưu") as progress:
+            summary = write_backup(make_engine(), storage, Path(path), progress)
+    except InvalidInput as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    click.echo(
+        f"Đã sao lưu {summary.total_rows} dòng của {len(summary.rows)} bảng và "
+        f"{summary.files} tệp (phiên bản lược đồ {summary.revision}) vào {path}"
+    )
+
+
+@main.command(help="Restore a backup .zip into an empty database and file folder.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def restore(path: str) -> None:
+    from pathlib import Path
+
+    from engine.backup.archive import restore_backup
+    from engine.errors import InvalidInput
+    from engine.files.storage import default_storage
+    from engine.schema import upgrade_database
+
+    url = database_url()
+    try:
+        with _ProgressBar("Đang phục hồi") as progress:
+            summary = restore_backup(
+                Path(path),
+                make_engine(url),
+                default_storage(),
+                lambda revision: upgrade_database(url, revision),
+                progress,
+            )
+    except InvalidInput as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    click.echo(
+        f"Đã phục hồi {summary.total_rows} dòng của {len(summary.rows)} bảng và "
+        f"{summary.files} tệp vào {url}"
+    )
+
+
+class _ProgressBar:
+    """A progress bar on stderr for a long backup or restore: `progress(step, done, total)`."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.bar is None or self.bar.length != total:
+            self.__exit__()
+            self.bar = click.progressbar(length=total, label=f"{self.label}", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.label = f"{self.label}: {step}"
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.update(self.bar.length - self.bar.pos)
+            self.bar.__exit__(None, None, None)
+            self.bar = None
