@@ -1,4 +1,4 @@
-"""The `motcua` command: init, publish, serve, worker, import-units, backup, restore."""
+"""The `motcua` command: init, publish, serve, worker, import-units, backup, restore, audit."""
 
 from __future__ import annotations
 
@@ -178,3 +178,30 @@ class _ProgressBar:
             self.bar.update(self.bar.length - self.bar.pos)
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+@main.group(help="The administrators' audit trail.")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="Check the audit trail's hash chain; exit 1 if it was altered.")
+def audit_verify() -> None:
+    from engine.users.audit_chain import verify_admin_audit
+
+    session_factory = make_session_factory(make_engine())
+    with session_factory() as session:
+        report = verify_admin_audit(session)
+    if report.intact:
+        click.echo(
+            f"Nhật ký quản trị nguyên vẹn: {report.checked} mục, mã băm cuối {report.head_hash}"
+        )
+        return
+    click.echo(
+        f"Nhật ký quản trị đã bị thay đổi: {len(report.problems)} vấn đề trong "
+        f"{report.checked} mục.",
+        err=True,
+    )
+    for entry_id, problem in report.problems:
+        click.echo(f"  mục {entry_id}: {problem}", err=True)
+    sys.exit(1)

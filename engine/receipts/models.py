@@ -55,9 +55,8 @@ class EReceipt(Base):
     #: the collecting agency (đơn vị thu)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
-    #: the payment it acknowledges; one receipt per payment. No foreign key yet: the payments
-    #: table is being written on another branch and the key comes with it.
-    payment_id: Mapped[int | None] = mapped_column(unique=True)
+    #: the payment it acknowledges; one receipt per payment
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), unique=True)
     #: the code in the public verification URL printed as a QR code
     lookup_code: Mapped[str] = mapped_column(String(40), unique=True)
     payer_name: Mapped[str] = mapped_column(String(255))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from engine.db import Base
 from engine.timestamps import UTCDateTime, utcnow
 from engine.users.actor import Actor
+from engine.users.audit_chain import link, lock_head
 
 
 class AdminAuditEntry(Base):
@@ -29,6 +30,9 @@ class AdminAuditEntry(Base):
     #: the changed fields, or whatever the action wants to keep
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the hash chain (engine/users/audit_chain.py): the entry before's hash, and this one's
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 #: what the audit log reader sees for each action code (the code stays in the CSV export)
@@ -69,6 +73,7 @@ def action_label(action: str) -> str:
 def record_admin_change(
     session: Session, actor: Actor, action: str, target: str, details: dict | None = None
 ) -> AdminAuditEntry:
+    head = lock_head(session)
     entry = AdminAuditEntry(
         actor_id=actor.user_id,
         actor_name=actor.full_name,
@@ -78,4 +83,6 @@ def record_admin_change(
         at=utcnow(),
     )
     session.add(entry)
+    session.flush()
+    link(head, entry)
     return entry

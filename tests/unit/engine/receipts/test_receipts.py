@@ -40,9 +40,35 @@ def _issue(session, dossier, payment_id, *, agency_id=None, lines=FEE, amount=10
     )
 
 
+#: the payments the tests issue receipts for, by id
+PAYMENT_IDS = range(1, 51)
+
+
 @pytest.fixture
 def dossier_id(demo, session_factory) -> int:
+    from engine.outbox.models import OutboxMessage
+    from engine.payments.models import Payment
+
     dossier_id, _ = submit(session_factory, demo.actor("congdan"))
+    with session_factory() as session, transaction(session):
+        for number in PAYMENT_IDS:
+            message = OutboxMessage(
+                dossier_id=dossier_id,
+                operation="payment/collect",
+                payload={},
+                idempotency_key=f"test-payment-{number}",
+            )
+            session.add(message)
+            session.flush()
+            session.add(
+                Payment(
+                    id=number,
+                    dossier_id=dossier_id,
+                    outbox_message_id=message.id,
+                    amount=100000,
+                    fee_lines=FEE,
+                )
+            )
     return dossier_id
 
 
