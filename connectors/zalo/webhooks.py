@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from connectors.zalo.client import ZaloSettings
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 TIMESTAMP_HEADER = "X-ZEvent-Timestamp"
 USER_SEND_TEXT = "user_send_text"
+#: "mac=", also as the documentation writes it ("mac = ...")
+MAC_PREFIX = re.compile(r"^mac\s*=\s*", re.IGNORECASE)
 
 
 class InvalidSignature(Exception):
@@ -94,9 +97,7 @@ def read_event(body: bytes, headers: Mapping[str, str], settings: ZaloSettings) 
         raise MalformedEvent("not a JSON object")
     if not settings.app_id or not settings.oa_secret_key:
         raise InvalidSignature("Zalo app_id or oa_secret_key is not configured")
-    given = (headers.get(SIGNATURE_HEADER) or "").strip()
-    if given[:4].lower() == "mac=":
-        given = given[4:].strip()
+    given = MAC_PREFIX.sub("", (headers.get(SIGNATURE_HEADER) or "").strip())
     timestamps = {str(payload.get("timestamp") or ""), headers.get(TIMESTAMP_HEADER) or ""}
     expected = [
         event_signature(settings.app_id, body, timestamp, settings.oa_secret_key)
