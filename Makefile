@@ -31,7 +31,8 @@ run: install
 	  $(BIN)/python -m connectors.vnpay.sandbox --port 5002 \
 	    --ipn-url http://127.0.0.1:5000/ket-noi/thanh-toan/vnpay/ipn & \
 	  $(BIN)/python -m connectors.einvoice.sandbox --port 5005 & \
-	  $(BIN)/python -m connectors.zalo.sandbox --port 5006 & \
+	  $(BIN)/python -m connectors.zalo.sandbox --port 5006 \
+	    --webhook-url http://127.0.0.1:5000/ket-noi/zalo/webhook & \
 	  $(BIN)/python -m connectors.sms.sandbox --port 5007 & \
 	  export $(SANDBOX_ENV); \
 	fi; \

@@ -9,27 +9,39 @@ Two endpoints, both with the paths, fields and error codes of Zalo's own:
   The refresh token rotates: each one works once, so the answer goes to the `TokenStore`.
 
 Settings (provider `zalo` on Quản trị › Kết nối, or MOTCUA_ZALO_* variables; stored wins):
-app_id, secret_key, api_base, oauth_base, refresh_token (the first one, from authorising the OA).
+app_id, secret_key (the app's, for OAuth), api_base, oauth_base, refresh_token (the first one,
+from authorising the OA), oa_secret_key (the OA's, which signs the webhook's events; see
+webhooks.py). While api_base is the local sandbox's, every credential left empty takes the
+sandbox's value, so `make run` works with nothing configured; pointed at Zalo, none is guessed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 import requests
 
 from connectors.contract import OperationFailed, OperationRefused
 from connectors.phones import normalise_phone
+from connectors.settings import ProviderSettings, Setting, declare
 from connectors.zalo.tokens import Tokens, TokenStore
 
-SETTINGS_PROVIDER = "zalo"
 SANDBOX_BASE = "http://127.0.0.1:5006"
+#: the sandbox's credentials (connectors/zalo/sandbox.py accepts these)
+SANDBOX_APP_ID = "motcua-zalo"
+SANDBOX_SECRET_KEY = "motcua-zalo-secret"
+SANDBOX_OA_SECRET_KEY = "motcua-zalo-oa-secret"
+SANDBOX_REFRESH_TOKEN = "motcua-zalo-refresh-0"
 #: ZNS: access token invalid or expired; refresh once and send again
 ACCESS_TOKEN_INVALID = -124
+#: the OA API (v3.0/oa/...) says the same with its own code (unverified: read in third-party
+#: integrations, not in Zalo's reference); either one refreshes once
+OA_ACCESS_TOKEN_INVALID = -216
+ACCESS_TOKEN_ERRORS = {ACCESS_TOKEN_INVALID, OA_ACCESS_TOKEN_INVALID}
 #: ZNS codes worth retrying later (unknown error, rate limit); every other negative one is final
 TEMPORARY_ERRORS = {-100: "unknown error", -144: "OA has exceeded the daily quota"}
 #: Zalo caps tracking_id at 48 characters
@@ -37,12 +49,47 @@ TRACKING_ID_MAX = 48
 #: refresh a little before the stored expiry, so a token does not die in flight
 EXPIRY_MARGIN = timedelta(seconds=30)
 
-STORED_KEYS = {
-    "app_id": "MOTCUA_ZALO_APP_ID",
-    "secret_key": "MOTCUA_ZALO_SECRET_KEY",
-    "api_base": "MOTCUA_ZALO_API_BASE",
-    "oauth_base": "MOTCUA_ZALO_OAUTH_BASE",
-    "refresh_token": "MOTCUA_ZALO_REFRESH_TOKEN",
+SETTINGS = declare(
+    ProviderSettings(
+        "zalo",
+        "Zalo OA (ZNS và tra cứu qua Zalo)",
+        (
+            Setting("app_id", "Mã ứng dụng (app_id)", "MOTCUA_ZALO_APP_ID", default=SANDBOX_APP_ID),
+            Setting(
+                "secret_key",
+                "Khóa bí mật của ứng dụng",
+                "MOTCUA_ZALO_SECRET_KEY",
+                secret=True,
+                default=SANDBOX_SECRET_KEY,
+            ),
+            Setting(
+                "oa_secret_key",
+                "Khóa bí mật của OA (kiểm tra chữ ký webhook)",
+                "MOTCUA_ZALO_OA_SECRET_KEY",
+                secret=True,
+                default=SANDBOX_OA_SECRET_KEY,
+            ),
+            Setting("api_base", "Địa chỉ API", "MOTCUA_ZALO_API_BASE", default=SANDBOX_BASE),
+            Setting("oauth_base", "Địa chỉ OAuth", "MOTCUA_ZALO_OAUTH_BASE", default=SANDBOX_BASE),
+            Setting(
+                "refresh_token",
+                "Refresh token đầu tiên (khi cấp quyền cho OA)",
+                "MOTCUA_ZALO_REFRESH_TOKEN",
+                secret=True,
+                default=SANDBOX_REFRESH_TOKEN,
+            ),
+        ),
+        sandbox="python -m connectors.zalo.sandbox --port 5006 "
+        "--webhook-url http://127.0.0.1:5000/ket-noi/zalo/webhook",
+    )
+)
+SETTINGS_PROVIDER = SETTINGS.name
+#: what an empty credential means while api_base is the local sandbox's
+SANDBOX_DEFAULTS = {
+    "MOTCUA_ZALO_APP_ID": SANDBOX_APP_ID,
+    "MOTCUA_ZALO_SECRET_KEY": SANDBOX_SECRET_KEY,
+    "MOTCUA_ZALO_REFRESH_TOKEN": SANDBOX_REFRESH_TOKEN,
+    "MOTCUA_ZALO_OA_SECRET_KEY": SANDBOX_OA_SECRET_KEY,
 }
 
 
@@ -62,6 +109,8 @@ class ZaloSettings:
     oauth_base: str = SANDBOX_BASE
     #: the first refresh token; once the store holds one, the stored one is used
     refresh_token: str = ""
+    #: the OA's secret key: it signs the events Zalo posts to our webhook
+    oa_secret_key: str = ""
     timeout: float = 10.0
 
 
@@ -69,14 +118,17 @@ def zalo_settings(
     stored: Mapping[str, str], environ: Mapping[str, str] | None = None
 ) -> ZaloSettings:
     """The MOTCUA_ZALO_* environment with the administrator's stored settings on top."""
-    env = dict(os.environ if environ is None else environ)
-    env.update({STORED_KEYS[key]: value for key, value in stored.items() if key in STORED_KEYS})
+    env = SETTINGS.environment(stored, environ)
+    api_base = (env.get("MOTCUA_ZALO_API_BASE") or SANDBOX_BASE).rstrip("/")
+    if api_base == SANDBOX_BASE:
+        env.update({name: value for name, value in SANDBOX_DEFAULTS.items() if not env.get(name)})
     return ZaloSettings(
         app_id=env.get("MOTCUA_ZALO_APP_ID", ""),
         secret_key=env.get("MOTCUA_ZALO_SECRET_KEY", ""),
-        api_base=(env.get("MOTCUA_ZALO_API_BASE") or SANDBOX_BASE).rstrip("/"),
+        api_base=api_base,
         oauth_base=(env.get("MOTCUA_ZALO_OAUTH_BASE") or SANDBOX_BASE).rstrip("/"),
         refresh_token=env.get("MOTCUA_ZALO_REFRESH_TOKEN", ""),
+        oa_secret_key=env.get("MOTCUA_ZALO_OA_SECRET_KEY", ""),
     )
 
 
@@ -95,21 +147,45 @@ def send_template(
         "template_data": dict(template_data or {}),
         "tracking_id": _tracking_id(tracking_id),
     }
-    tokens = token_store.get()
-    if tokens is None or tokens.expired(datetime.now(UTC) + EXPIRY_MARGIN):
-        tokens = _rotate(token_store, tokens, settings)
-    answer = _post_template(settings, tokens.access_token, body)
-    if answer.get("error") == ACCESS_TOKEN_INVALID:
-        tokens = _rotate(token_store, tokens, settings)
-        answer = _post_template(settings, tokens.access_token, body)
+    answer = authorised_call(
+        settings,
+        token_store,
+        lambda access_token: post_json(
+            settings, "/message/template", access_token, body, "Zalo ZNS"
+        ),
+    )
     error = answer.get("error")
     if error == 0:
         data = answer.get("data") or {}
         return {"delivered": True, "channel": "zalo", "msg_id": data.get("msg_id"), **body}
+    raise_for_error(answer, "Zalo ZNS", REFUSALS)
+
+
+def authorised_call(
+    settings: ZaloSettings, token_store: TokenStore, call: Callable[[str], dict]
+) -> dict:
+    """`call(access_token)` with a fresh token: refreshed first if stale, or once when Zalo
+    answers that the token is invalid (it may die before its stored expiry)."""
+    tokens = token_store.get()
+    if tokens is None or tokens.expired(datetime.now(UTC) + EXPIRY_MARGIN):
+        tokens = _rotate(token_store, tokens, settings)
+    answer = call(tokens.access_token)
+    if answer.get("error") in ACCESS_TOKEN_ERRORS:
+        tokens = _rotate(token_store, tokens, settings)
+        answer = call(tokens.access_token)
+    return answer
+
+
+def raise_for_error(answer: dict, what: str, refusals: Mapping[int, str]) -> NoReturn:
+    """A Zalo answer with a non-zero `error`: temporary ones retry, the others refuse for good."""
+    error = answer.get("error")
     message = str(answer.get("message", ""))
-    if not isinstance(error, int) or error in TEMPORARY_ERRORS or error == ACCESS_TOKEN_INVALID:
-        raise OperationFailed(f"Zalo ZNS {error}: {message}")
-    raise OperationRefused(f"zalo{error}", _refusal(error, message))
+    if not isinstance(error, int) or error in TEMPORARY_ERRORS or error in ACCESS_TOKEN_ERRORS:
+        raise OperationFailed(f"{what} {error}: {message}")
+    known = refusals.get(error)
+    raise OperationRefused(
+        f"zalo{error}", f"{known or 'Zalo từ chối gửi tin.'} (Zalo {error}: {message})"
+    )
 
 
 def refresh_tokens(settings: ZaloSettings, refresh_token: str) -> Tokens:
@@ -161,17 +237,18 @@ def _refresh(settings: ZaloSettings, refresh_token: str) -> Tokens:
         return refresh_tokens(settings, settings.refresh_token)
 
 
-def _post_template(settings: ZaloSettings, access_token: str, body: dict) -> dict:
+def post_json(settings: ZaloSettings, path: str, access_token: str, body: dict, what: str) -> dict:
+    """POST `body` to {api_base}{path} with the `access_token` header; the answer's JSON."""
     try:
         response = requests.post(
-            f"{settings.api_base}/message/template",
+            f"{settings.api_base}{path}",
             headers={"access_token": access_token},
             json=body,
             timeout=settings.timeout,
         )
     except requests.RequestException as error:
-        raise OperationFailed(f"Zalo ZNS {settings.api_base}: {error}") from error
-    return _json(response, "Zalo ZNS")
+        raise OperationFailed(f"{what} {settings.api_base}: {error}") from error
+    return _json(response, what)
 
 
 def _json(response: requests.Response, what: str) -> dict:
@@ -201,8 +278,3 @@ REFUSALS = {
     -118: "Số điện thoại chưa dùng Zalo hoặc tài khoản Zalo đã bị khóa.",
     -131: "Mẫu tin chưa được duyệt.",
 }
-
-
-def _refusal(error: int, message: str) -> str:
-    known = REFUSALS.get(error)
-    return f"{known or 'Zalo từ chối gửi tin.'} (Zalo {error}: {message})"

@@ -31,8 +31,25 @@ class RateLimit:
     window_seconds: int
 
 
+@dataclass(frozen=True)
+class WindowCount:
+    #: hits in the current window, this one included
+    hits: int
+    #: seconds until the window ends
+    remaining: float
+
+
 def hit(session: Session, rule: RateLimit, key: str, now: datetime | None = None) -> float:
     """Count one hit; 0 when allowed, else the seconds until the window ends. Flushes only."""
+    counted = count_hit(session, rule, key, now)
+    return counted.remaining if counted.hits > rule.limit else 0.0
+
+
+def count_hit(
+    session: Session, rule: RateLimit, key: str, now: datetime | None = None
+) -> WindowCount:
+    """Count one hit and say how many the window holds now: for callers that answer the first
+    refused hit differently from the later ones (a chat says "too many" once, then nothing)."""
     now = now or utcnow()
     epoch = int(now.timestamp())
     start_epoch = epoch - epoch % rule.window_seconds
@@ -48,9 +65,7 @@ def hit(session: Session, rule: RateLimit, key: str, now: datetime | None = None
         .returning(RateLimitCounter.hits)
     )
     hits = session.execute(statement).scalar_one()
-    if hits <= rule.limit:
-        return 0.0
-    return float(start_epoch + rule.window_seconds - now.timestamp())
+    return WindowCount(hits, float(start_epoch + rule.window_seconds - now.timestamp()))
 
 
 def sweep_rate_limits(session_factory: sessionmaker[Session]) -> int:
