@@ -33,12 +33,13 @@ def set_token_store_factory(factory: Callable[[], TokenStore] | None) -> None:
 
 def perform_send_template(payload: dict, idempotency_key: str, stored: Mapping[str, str]) -> dict:
     """The `zalo/send-template` operation; the idempotency key is Zalo's tracking_id."""
+    settings = zalo_settings(stored)
     return send_template(
         payload.get("phone", ""),
-        payload.get("template_id", ""),
+        payload.get("template_id") or settings.zns_template_id,
         payload.get("template_data") or {},
         idempotency_key,
-        zalo_settings(stored),
+        settings,
         _token_store(),
     )
 

@@ -36,6 +36,8 @@ SANDBOX_APP_ID = "motcua-zalo"
 SANDBOX_SECRET_KEY = "motcua-zalo-secret"
 SANDBOX_OA_SECRET_KEY = "motcua-zalo-oa-secret"
 SANDBOX_REFRESH_TOKEN = "motcua-zalo-refresh-0"
+#: the template id the sandbox OA has "registered" for dossier notices
+SANDBOX_ZNS_TEMPLATE_ID = "250001"
 #: ZNS: access token invalid or expired; refresh once and send again
 ACCESS_TOKEN_INVALID = -124
 #: the OA API (v3.0/oa/...) says the same with its own code (unverified: read in third-party
@@ -72,6 +74,12 @@ SETTINGS = declare(
             Setting("api_base", "Địa chỉ API", "MOTCUA_ZALO_API_BASE", default=SANDBOX_BASE),
             Setting("oauth_base", "Địa chỉ OAuth", "MOTCUA_ZALO_OAUTH_BASE", default=SANDBOX_BASE),
             Setting(
+                "zns_template_id",
+                "Mã mẫu ZNS mặc định (khi mẫu thông báo không ghi mã riêng)",
+                "MOTCUA_ZALO_ZNS_TEMPLATE_ID",
+                default=SANDBOX_ZNS_TEMPLATE_ID,
+            ),
+            Setting(
                 "refresh_token",
                 "Refresh token đầu tiên (khi cấp quyền cho OA)",
                 "MOTCUA_ZALO_REFRESH_TOKEN",
@@ -90,6 +98,7 @@ SANDBOX_DEFAULTS = {
     "MOTCUA_ZALO_SECRET_KEY": SANDBOX_SECRET_KEY,
     "MOTCUA_ZALO_REFRESH_TOKEN": SANDBOX_REFRESH_TOKEN,
     "MOTCUA_ZALO_OA_SECRET_KEY": SANDBOX_OA_SECRET_KEY,
+    "MOTCUA_ZALO_ZNS_TEMPLATE_ID": SANDBOX_ZNS_TEMPLATE_ID,
 }
 
 
@@ -111,6 +120,8 @@ class ZaloSettings:
     refresh_token: str = ""
     #: the OA's secret key: it signs the events Zalo posts to our webhook
     oa_secret_key: str = ""
+    #: the ZNS template a notice uses when its own wording names none
+    zns_template_id: str = ""
     timeout: float = 10.0
 
 
@@ -129,6 +140,7 @@ def zalo_settings(
         oauth_base=(env.get("MOTCUA_ZALO_OAUTH_BASE") or SANDBOX_BASE).rstrip("/"),
         refresh_token=env.get("MOTCUA_ZALO_REFRESH_TOKEN", ""),
         oa_secret_key=env.get("MOTCUA_ZALO_OA_SECRET_KEY", ""),
+        zns_template_id=env.get("MOTCUA_ZALO_ZNS_TEMPLATE_ID", ""),
     )
 
 

@@ -35,6 +35,7 @@ from connectors.zalo.client import (
     SANDBOX_OA_SECRET_KEY,
     SANDBOX_REFRESH_TOKEN,
     SANDBOX_SECRET_KEY,
+    SANDBOX_ZNS_TEMPLATE_ID,
 )
 from connectors.zalo.webhooks import SIGNATURE_HEADER, USER_SEND_TEXT, event_signature
 
@@ -166,6 +167,7 @@ class ZaloSandbox(SandboxServer):
             "MOTCUA_ZALO_OAUTH_BASE": self.base_url,
             "MOTCUA_ZALO_REFRESH_TOKEN": SANDBOX_REFRESH_TOKEN,
             "MOTCUA_ZALO_OA_SECRET_KEY": SANDBOX_OA_SECRET_KEY,
+            "MOTCUA_ZALO_ZNS_TEMPLATE_ID": SANDBOX_ZNS_TEMPLATE_ID,
         }
 
     def _create_app(self) -> Flask:

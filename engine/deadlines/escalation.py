@@ -24,6 +24,7 @@ from engine.calendar.working_days import WorkingCalendar, calendar_from_session
 from engine.db import transaction
 from engine.dossiers.models import Dossier
 from engine.dossiers.notices import addressed_payload
+from engine.notifications.staff_inbox import record_staff_notices
 from engine.outbox.models import OutboxMessage
 from engine.tasks.models import OPEN, Task
 from engine.timestamps import LOCAL_TZ, utcnow
@@ -158,6 +159,7 @@ def _add_once(session: Session, message: OutboxMessage) -> bool:
             session.add(message)
     except IntegrityError:
         return False
+    record_staff_notices(session, message)
     return True
 
 

@@ -89,18 +89,16 @@ def request_extension(
     )
     session.add(request)
     session.flush()
-    session.add(
-        notice_message(
-            session,
-            dossier,
-            LEADER_NOTICE,
-            {
-                "template": "extension_requested",
-                "message": f"{actor.full_name} đề nghị gia hạn giải quyết hồ sơ {dossier.code}. "
-                f"Lý do: {reason}. Đồng chí xem và quyết định tại trang Đề nghị gia hạn.",
-            },
-            f"extension-request:{request.id}",
-        )
+    notice_message(
+        session,
+        dossier,
+        LEADER_NOTICE,
+        {
+            "template": "extension_requested",
+            "message": f"{actor.full_name} đề nghị gia hạn giải quyết hồ sơ {dossier.code}. "
+            f"Lý do: {reason}. Đồng chí xem và quyết định tại trang Đề nghị gia hạn.",
+        },
+        f"extension-request:{request.id}",
     )
     return request
 

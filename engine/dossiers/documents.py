@@ -73,7 +73,7 @@ def supplement_request_data(
     missing = missing or _first(given, MISSING_DOCUMENT_KEYS)
     return {
         **_dossier_values(dossier, actor),
-        "missing_items": _items(missing),
+        "missing_items": missing_items(missing),
         "reason": reason or _first(given, SUPPLEMENT_REASON_KEYS),
         "agency_phone": "",
     }
@@ -224,7 +224,7 @@ def _first(values: dict, keys: tuple[str, ...]) -> str | None:
     return next((values[key] for key in keys if values.get(key)), None)
 
 
-def _items(text: str | None) -> list[str]:
+def missing_items(text: str | None) -> list[str]:
     """A typed list of missing documents, one per line or separated by ';'."""
     if not text:
         return []

@@ -9,44 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.dossiers.models import Dossier, NotificationRead
+from engine.notifications.templates import event_text
 from engine.outbox.models import OutboxMessage
 from engine.users.actor import Actor
 
 OPERATION = "notify/applicant"
-#: template -> what the applicant reads (in the portal list and as the e-mail's first line)
-TEMPLATE_TEXTS = {
-    "submitted": "Hồ sơ đã được nộp thành công, đang chờ Bộ phận Một cửa tiếp nhận.",
-    "received": "Hồ sơ đã được tiếp nhận.",
-    "refused": "Hồ sơ không được tiếp nhận.",
-    "supplement_requested": "Cơ quan yêu cầu bổ sung hồ sơ.",
-    "result_ready": "Đã có kết quả giải quyết hồ sơ.",
-    "returned": "Đã trả kết quả hồ sơ.",
-    "stopped": "Hồ sơ đã dừng xử lý.",
-    "transferred": "Hồ sơ đã được chuyển liên thông đến cơ quan có thẩm quyền.",
-    "forwarded": "Hồ sơ đã được chuyển cho cán bộ khác xử lý.",
-    "withdrawn": "Hồ sơ đã được rút theo yêu cầu.",
-    "returned_to_previous": "Hồ sơ được trả về bước xử lý trước để xem xét lại.",
-    "action_undone": "Một thao tác xử lý hồ sơ đã được hoàn tác.",
-    "moved_by_admin": "Hồ sơ được chuyển về một bước xử lý trước.",
-    "apology_extension": "Cơ quan xin lỗi vì hồ sơ chậm giải quyết và hẹn lại ngày trả kết quả.",
-    "payment_received": "Đã nhận đủ phí, lệ phí của hồ sơ; biên lai điện tử có trên trang hồ sơ.",
-}
-#: template -> the e-mail subject after "Hồ sơ <code>: "
-TEMPLATE_SUBJECTS = {
-    "submitted": "đã nộp thành công",
-    "received": "đã được tiếp nhận",
-    "refused": "không được tiếp nhận",
-    "supplement_requested": "yêu cầu bổ sung",
-    "result_ready": "đã có kết quả",
-    "returned": "đã trả kết quả",
-    "stopped": "dừng xử lý",
-    "transferred": "chuyển liên thông",
-    "withdrawn": "đã rút hồ sơ",
-    "apology_extension": "thư xin lỗi và hẹn lại ngày trả kết quả",
-    "payment_received": "đã thanh toán phí, lệ phí",
-}
-DEFAULT_TEXT = "Có cập nhật mới về hồ sơ của bạn."
-DEFAULT_SUBJECT = "có cập nhật mới"
 
 
 @dataclass(frozen=True)
@@ -86,13 +53,8 @@ def list_notifications(session: Session, actor: Actor, limit: int = 100) -> list
 
 
 def notification_text(payload: dict) -> str:
-    template = str(payload.get("template", ""))
-    return TEMPLATE_TEXTS.get(template, DEFAULT_TEXT)
-
-
-def notification_subject(payload: dict) -> str:
-    template = str(payload.get("template", ""))
-    return TEMPLATE_SUBJECTS.get(template, DEFAULT_SUBJECT)
+    """The line the notice was sent with; older rows without one get the event's shipped text."""
+    return str(payload.get("text") or event_text(str(payload.get("template", ""))))
 
 
 def count_unread(session: Session, actor: Actor) -> int:

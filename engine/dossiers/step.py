@@ -21,7 +21,12 @@ from engine.calendar.deadlines import dossier_deadline, parse_target_duration
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
 from engine.dossiers.interagency import settle_agencies, task_agency_id
 from engine.dossiers.models import Dossier, DossierEvent
-from engine.dossiers.notices import STATUS_NOTICES, notice_message, queue_applicant_notice
+from engine.dossiers.notices import (
+    STATUS_NOTICES,
+    notice_message,
+    queue_applicant_notice,
+    status_notice_details,
+)
 from engine.dossiers.results import file_returned_results
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
@@ -113,7 +118,9 @@ def run_step(
         if new_status == RETURNED:
             file_returned_results(session, dossier, workflow)
         if new_status in STATUS_NOTICES:
-            queue_applicant_notice(session, dossier, new_status)
+            queue_applicant_notice(
+                session, dossier, new_status, **status_notice_details(workflow, new_status)
+            )
     refresh_task_due_times(session, dossier, previous_due)
     _sync_tasks(session, dossier, workflow, calendar, now)
     _sync_timer(session, dossier, workflow)
@@ -246,14 +253,12 @@ def _sync_timer(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> N
 
 def _enqueue_service_calls(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> None:
     for call in workflow.script_engine.service_calls:
-        session.add(
-            notice_message(
-                session,
-                dossier,
-                call.operation,
-                call.payload,
-                f"{dossier.id}:{call.spiff_task_id}:{call.operation}",
-                spiff_task_id=call.spiff_task_id if call.waits_for_result else None,
-            )
+        notice_message(
+            session,
+            dossier,
+            call.operation,
+            call.payload,
+            f"{dossier.id}:{call.spiff_task_id}:{call.operation}",
+            spiff_task_id=call.spiff_task_id if call.waits_for_result else None,
         )
     workflow.script_engine.service_calls.clear()

@@ -35,6 +35,7 @@ from engine.payments.models import (
 )
 from engine.receipts.invoicing import invoice_idempotency_key, invoice_payload
 from engine.receipts.issuing import issue_receipt
+from engine.receipts.queries import receipt_verification_url
 from engine.timestamps import utcnow
 from engine.users.actor import SYSTEM, Actor
 from forms.documents.amount_words import amount_in_figures
@@ -217,6 +218,7 @@ def mark_paid(
         "payment_received",
         idempotency_key=f"{dossier.id}:payment_received:{payment.id}",
         amount=payment.amount,
+        receipt_url=receipt_verification_url(receipt),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.dossiers.notices import public_base_url
 from engine.receipts.models import EReceipt
 
 
@@ -21,3 +22,8 @@ def receipt_by_lookup_code(session: Session, lookup_code: str) -> EReceipt | Non
     if not code.isalnum() or len(code) > 40:
         return None
     return session.scalar(select(EReceipt).where(EReceipt.lookup_code == code))
+
+
+def receipt_verification_url(receipt: EReceipt) -> str:
+    """Where anyone holding the paper checks the receipt: the portal's public lookup page."""
+    return f"{public_base_url()}/bien-lai/{receipt.lookup_code}"

@@ -36,13 +36,6 @@ TITLE = "BIÊN LAI THU PHÍ, LỆ PHÍ"
 METHOD_LABELS = {"online": "Trực tuyến", "cash": "Tiền mặt"}
 
 
-def receipt_verification_url(receipt: EReceipt) -> str:
-    """Where anyone holding the paper checks the receipt: the portal's public lookup page."""
-    from engine.dossiers.notices import public_base_url
-
-    return f"{public_base_url()}/bien-lai/{receipt.lookup_code}"
-
-
 def receipt_pdf(receipt: EReceipt, verification_url: str | None = None) -> bytes:
     """The receipt as A5 PDF bytes; the QR code holds `verification_url` (by default the
     portal's /bien-lai/<lookup code>)."""
@@ -50,7 +43,11 @@ def receipt_pdf(receipt: EReceipt, verification_url: str | None = None) -> bytes
     from engine.timestamps import LOCAL_TZ
 
     register_fonts()
-    url = verification_url or receipt_verification_url(receipt)
+    if verification_url is None:
+        from engine.receipts.queries import receipt_verification_url
+
+        verification_url = receipt_verification_url(receipt)
+    url = verification_url
     styles = _styles(10)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

@@ -1,0 +1,1 @@
+"""Notifications: the administrator's templates, the citizen's channels, the officer's list."""
