@@ -10,6 +10,7 @@ administrator's text is never evaluated (no `str.format`, whose `{x.__class__}` 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,13 @@ from engine.notifications.models import NoticeTemplate
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
 from engine.users.admin_audit import record_admin_change
+
+#: the form fields of a template, in the order the fingerprint reads them
+EDITABLE_FIELDS = ("subject", "body", "short_text", "zns_template_id")
+
+
+class NotPreviewed(InvalidInput):
+    """Saving a text the administrator has not previewed."""
 
 
 @dataclass(frozen=True)
@@ -248,14 +256,33 @@ def preview(fields: Mapping[str, str]) -> RenderedNotice:
     return render(wording, SAMPLE_VALUES)
 
 
+def fingerprint(fields: Mapping[str, str]) -> str:
+    """Names the exact texts a preview showed, so saving can insist they were previewed."""
+    texts = "\x1f".join(
+        (fields.get(name) or "").replace("\r\n", "\n").strip() for name in EDITABLE_FIELDS
+    )
+    return hashlib.sha256(texts.encode("utf-8")).hexdigest()
+
+
 def save_wording(
-    session: Session, actor: Actor, event: str, fields: Mapping[str, str]
+    session: Session,
+    actor: Actor,
+    event: str,
+    fields: Mapping[str, str],
+    *,
+    previewed: str | None = None,
 ) -> NoticeTemplate:
-    """Store an administrator's wording of `event` (deployment-wide, so top-level admins only)."""
+    """Store an administrator's wording of `event` (deployment-wide, so top-level admins only).
+
+    Only texts the administrator has seen rendered are saved: `previewed` must be the
+    fingerprint of these very fields (a text changed after its preview is previewed again).
+    """
     _require_editor(session, actor)
     if event not in EVENTS_BY_NAME:
         raise InvalidInput(f"Không có sự kiện thông báo „{event}”.")
     wording = _checked_wording(event, fields)
+    if previewed != fingerprint(fields):
+        raise NotPreviewed("Nội dung đã thay đổi: xem trước bản mới rồi mới lưu.")
     row = session.get(NoticeTemplate, event) or NoticeTemplate(event=event)
     row.subject, row.body, row.short_text = wording.subject, wording.body, wording.short_text
     row.zns_template_id = wording.zns_template_id

@@ -29,6 +29,7 @@ from webapp.admin import (  # noqa: E402, F401
     catalogue,
     connectors,
     drafts,
+    notice_templates,
     officers,
     procedure_units,
     procedures,

@@ -22,6 +22,7 @@ from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_e
 from engine.dossiers.ratings import RATING_LEVELS, find_rating, rate_dossier
 from engine.dossiers.statuses import all_statuses, get_status
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.notifications.deliveries import deliveries_of
 from engine.payments.collection import current_payment, payment_requested
 from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
 from engine.procedures.form_data import version_form
@@ -87,6 +88,8 @@ def dossier(code: str):
         payment=current_payment(db.session, dossier.id),
         payment_preparing=payment_requested(db.session, dossier.id),
         payment_labels=PAYMENT_STATE_LABELS,
+        is_applicant=is_applicant,
+        deliveries=deliveries_of(db.session, dossier.id) if is_applicant else [],
     )
 
 

@@ -16,5 +16,6 @@ from webapp.workspace import (  # noqa: E402, F401
     files,
     messages,
     results,
+    staff_notices,
     views,
 )

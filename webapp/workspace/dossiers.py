@@ -14,6 +14,7 @@ from engine.deadlines.extensions import list_extensions
 from engine.dossiers.messages import list_messages
 from engine.dossiers.overview import dossier_overview
 from engine.dossiers.results import list_result_files
+from engine.notifications.deliveries import deliveries_of
 from engine.payments.collection import RECEPTION_ROLE, current_payment, record_cash_payment
 from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
 from webapp.auth import current_actor
@@ -67,6 +68,7 @@ def render_dossier(
         payment=current_payment(db.session, dossier.id),
         payment_labels=PAYMENT_STATE_LABELS,
         may_take_cash=actor.has_role(RECEPTION_ROLE, dossier.receiving_agency_id),
+        deliveries=deliveries_of(db.session, dossier.id),
     )
 
 

@@ -14,8 +14,8 @@ from engine.dossiers.models import Dossier
 from engine.errors import InvalidInput
 from engine.receipts.issuing import issue_receipt
 from engine.receipts.models import EReceipt, ReceiptSeries
-from engine.timestamps import LOCAL_TZ, utcnow
 from engine.receipts.queries import receipt_verification_url
+from engine.timestamps import LOCAL_TZ, utcnow
 from forms.documents.receipt import receipt_pdf
 from tests.documents import decoded_images, pdf_text
 from tests.factories import submit
