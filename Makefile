@@ -4,7 +4,8 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 # `make run` also starts the local SMTP server (mail kept in var/mail) and the national identity
 # provider sandbox (http://127.0.0.1:5001) and the payment and messaging providers' sandboxes
-# (VNPay 5002, e-invoice 5005, Zalo 5006, SMS 5007); `make run SANDBOX=` starts none of them.
+# (VNPay 5002, national payment platform 5003, MoMo 5004, e-invoice 5005, Zalo 5006, SMS 5007);
+# `make run SANDBOX=` starts none of them.
 SANDBOX ?= 1
 SANDBOX_ENV = MOTCUA_SMTP_HOST=127.0.0.1 MOTCUA_SMTP_PORT=8025 \
 	MOTCUA_OIDC_ISSUER=http://127.0.0.1:5001 MOTCUA_OIDC_CLIENT_ID=motcua \
@@ -30,6 +31,10 @@ run: install
 	  $(BIN)/python -m connectors.vneid.sandbox --port 5001 & \
 	  $(BIN)/python -m connectors.vnpay.sandbox --port 5002 \
 	    --ipn-url http://127.0.0.1:5000/ket-noi/thanh-toan/vnpay/ipn & \
+	  $(BIN)/python -m connectors.national_payment.sandbox --port 5003 \
+	    --ipn-url http://127.0.0.1:5000/ket-noi/thanh-toan/national_payment/ipn & \
+	  $(BIN)/python -m connectors.momo.sandbox --port 5004 \
+	    --ipn-url http://127.0.0.1:5000/ket-noi/thanh-toan/momo/ipn & \
 	  $(BIN)/python -m connectors.einvoice.sandbox --port 5005 & \
 	  $(BIN)/python -m connectors.zalo.sandbox --port 5006 \
 	    --webhook-url http://127.0.0.1:5000/ket-noi/zalo/webhook & \

@@ -269,3 +269,42 @@ def test_connector_page_shows_each_providers_settings_and_where_they_come_from(
         )
     assert (config.tmn_code, config.hash_secret) == ("2QXUI4J4", "SECRETOFTHEREALMERCHANT")
     assert stored_secret is True
+
+
+def test_connector_page_lists_the_national_payment_platform_and_momo_settings(
+    browser, demo, session_factory, monkeypatch
+):
+    from lxml import html
+
+    from connectors.momo.client import momo_settings
+    from connectors.national_payment.client import national_payment_settings
+
+    for name in ("MOTCUA_NATIONAL_PAYMENT_CLIENT_ID", "MOTCUA_NATIONAL_PAYMENT_KEY_2"):
+        monkeypatch.delenv(name, raising=False)
+    browser.login("quantritinh")
+    page = browser.client.get("/quan-tri/ket-noi").text
+    tree = html.fromstring(page)
+    for provider, keys in {
+        "national_payment": ("base_url", "client_id", "key_1", "key_2", "version"),
+        "momo": ("partner_code", "access_key", "secret_key", "api_url"),
+    }.items():
+        assert page.count(f'id="provider-{provider}"') == 1
+        for key in keys:
+            assert tree.xpath(f'//*[@id="setting-{provider}-{key}"]'), (provider, key)
+    assert "Nền tảng thanh toán Cổng Dịch vụ công quốc gia" in page
+    assert "python -m connectors.national_payment.sandbox --port 5003" in page
+    assert "python -m connectors.momo.sandbox --port 5004" in page
+    assert "MOTCUA-NTTT-KEY2" not in page  # the sandbox's default secret is not shown either
+
+    # pointing at the real platform is settings only
+    for key, value in {"client_id": "000.00.01.H26", "key_2": "KHOA-THU-HAI-THAT"}.items():
+        form = {"provider": "national_payment", "key": key, "value": value}
+        assert browser.submit("/quan-tri/ket-noi", form).status_code == 302
+    form = {"provider": "momo", "key": "api_url", "value": "https://test-payment.momo.vn"}
+    assert browser.submit("/quan-tri/ket-noi", form).status_code == 302
+    assert "KHOA-THU-HAI-THAT" not in browser.client.get("/quan-tri/ket-noi").text
+    with session_factory() as session:
+        national = national_payment_settings(provider_settings(session, "national_payment"))
+        momo = momo_settings(provider_settings(session, "momo"))
+    assert (national.client_id, national.key_2) == ("000.00.01.H26", "KHOA-THU-HAI-THAT")
+    assert momo.api_url == "https://test-payment.momo.vn"
