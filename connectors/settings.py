@@ -48,6 +48,19 @@ class ProviderSettings:
         env.update({by_key[key]: value for key, value in (stored or {}).items() if key in by_key})
         return env
 
+    def values(
+        self, stored: Mapping[str, str] | None, environ: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
+        """The settings given, by key: a stored value wins over its environment variable; a
+        setting given neither is left out, so the client's own default (the sandbox) applies."""
+        env = os.environ if environ is None else environ
+        given = {}
+        for setting in self.settings:
+            value = ((stored or {}).get(setting.key) or env.get(setting.env) or "").strip()
+            if value:
+                given[setting.key] = value
+        return given
+
     def source(
         self, setting: Setting, stored: Mapping[str, str], environ: Mapping[str, str] | None = None
     ) -> str:

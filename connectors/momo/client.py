@@ -25,7 +25,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -192,12 +191,7 @@ def momo_settings(
     stored: Mapping[str, str], environ: Mapping[str, str] | None = None
 ) -> MomoSettings:
     """Stored settings win over MOTCUA_MOMO_* variables, which win over the sandbox's."""
-    env = os.environ if environ is None else environ
-    values = {}
-    for setting in SETTINGS.settings:
-        value = (stored.get(setting.key) or env.get(setting.env) or "").strip()
-        if value:
-            values[setting.key] = value
+    values = SETTINGS.values(stored, environ)
     if "api_url" in values:
         values["api_url"] = values["api_url"].rstrip("/")
     return MomoSettings(**values)

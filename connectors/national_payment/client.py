@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -178,12 +177,7 @@ def national_payment_settings(
     stored: Mapping[str, str], environ: Mapping[str, str] | None = None
 ) -> NationalPaymentSettings:
     """Stored settings win over MOTCUA_NATIONAL_PAYMENT_* variables, then the sandbox's."""
-    env = os.environ if environ is None else environ
-    values = {}
-    for setting in SETTINGS.settings:
-        value = (stored.get(setting.key) or env.get(setting.env) or "").strip()
-        if value:
-            values[setting.key] = value
+    values = SETTINGS.values(stored, environ)
     if "base_url" in values:
         values["base_url"] = values["base_url"].rstrip("/")
     return NationalPaymentSettings(**values)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import unicodedata
 from collections.abc import Mapping
@@ -169,12 +168,7 @@ def vnpay_settings(
     stored: Mapping[str, str], environ: Mapping[str, str] | None = None
 ) -> VnpaySettings:
     """Stored settings win over MOTCUA_VNPAY_* variables, which win over the sandbox's."""
-    env = os.environ if environ is None else environ
-    values = {}
-    for setting in SETTINGS.settings:
-        value = (stored.get(setting.key) or env.get(setting.env) or "").strip()
-        if value:
-            values[setting.key] = value
+    values = SETTINGS.values(stored, environ)
     return VnpaySettings(**values)
 
 

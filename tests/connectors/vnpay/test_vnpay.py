@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 import urllib.parse
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
 from connectors.contract import OperationFailed
 from connectors.payment.contract import (
-    BAD_SIGNATURE,
     CONFIRMED,
-    ERROR,
     FAILED,
     INVALID_AMOUNT,
     PAID,
@@ -30,47 +25,14 @@ from connectors.payment.contract import (
 from connectors.vnpay import PROVIDER
 from connectors.vnpay.client import ascii_fold, hash_data, sign, vnpay_settings
 from connectors.vnpay.sandbox import SANDBOX_HASH_SECRET, SANDBOX_TMN_CODE, VnpaySandbox
+from tests.connectors.ipn_receiver import IpnReceiver
 
 RETURN_URL = "http://127.0.0.1:5000/thanh-toan/vnpay/tro-ve"
 
 
-class IpnReceiver:
-    """The merchant's IPN endpoint: records each call and answers through provider.answer."""
-
-    def __init__(self):
-        self.calls: list[dict] = []
-        self.settings: dict[str, str] = {}
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}/ket-noi/thanh-toan/vnpay/ipn"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    @Request.application
-    def _app(self, request: Request) -> Response:
-        query = dict(request.args.items())
-        call = {"method": request.method, "query": query}
-        try:
-            notice = PROVIDER.read_callback(
-                query, request.get_data(), request.headers, self.settings
-            )
-            call["notice"] = notice
-            outcome = CONFIRMED
-        except InvalidSignature:
-            outcome = BAD_SIGNATURE
-        except MalformedCallback:
-            outcome = ERROR
-        self.calls.append(call)
-        reply = PROVIDER.answer(outcome)
-        return Response(reply.body, status=reply.status, content_type=reply.content_type)
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def receiver():
-    ipn = IpnReceiver()
+    ipn = IpnReceiver(PROVIDER)
     yield ipn
     ipn.stop()
 
