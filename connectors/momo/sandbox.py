@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import threading
 import time
 from urllib.parse import urlencode
 
-import requests
 from flask import Flask, jsonify, redirect, render_template_string, request
 
 from connectors.momo.client import (
@@ -35,7 +33,7 @@ from connectors.momo.client import (
     SANDBOX_SECRET_KEY,
     sign,
 )
-from connectors.sandbox_server import SandboxServer
+from connectors.payment.sandbox import PaymentSandbox
 
 PAY_PATH = "/v2/gateway/pay"
 CONFIRM_PATH = "/v2/gateway/pay/xac-nhan"
@@ -93,7 +91,7 @@ def _millis() -> int:
     return int(time.time() * 1000)
 
 
-class MomoSandbox(SandboxServer):
+class MomoSandbox(PaymentSandbox):
     """The sandbox served on a free port in a thread: `start()`, use `environment`, `stop()`."""
 
     def __init__(
@@ -110,19 +108,9 @@ class MomoSandbox(SandboxServer):
         self.partner_code = partner_code
         self.access_key = access_key
         self.secret_key = secret_key
-        #: don't send the IPN on payment; the test calls send_ipn later
-        self.hold_ipn = False
-        #: answer 503 everywhere (MoMo is down)
-        self.down = False
-        #: orderId -> what MoMo knows of the transaction
-        self.transactions: dict[str, dict] = {}
-        #: each IPN sent: order_id, fields, the merchant's HTTP status and body (or error)
-        self.ipn_log: list[dict] = []
         self._tokens: dict[str, str] = {}
-        self._pending: dict[str, str] = {}
-        self._lock = threading.Lock()
         self._next_trans_id = 4_100_000_000
-        super().__init__(self._create_app(), host, port)
+        super().__init__(host, port)
 
     @property
     def api_url(self) -> str:
@@ -175,17 +163,8 @@ class MomoSandbox(SandboxServer):
         """POST the IPN as MoMo does; returns and logs the merchant's answer."""
         fields = self.signed_result(order_id)
         target = self.ipn_url or self.transactions[order_id]["ipn_url"]
-        entry: dict = {"order_id": order_id, "fields": fields, "url": target}
-        try:
-            reply = requests.post(target, json=fields, timeout=15)
-            entry["status"] = reply.status_code
-            entry["body"] = reply.text
-        except requests.RequestException as error:
-            entry["status"] = None
-            entry["body"] = str(error)
-        with self._lock:
-            self.ipn_log.append(entry)
-        return entry
+        entry = {"order_id": order_id, "fields": fields, "url": target}
+        return self.deliver_ipn(entry, "POST", target, timeout=15, json=fields)
 
     # --- the app --------------------------------------------------------------------------------
 
@@ -231,9 +210,7 @@ class MomoSandbox(SandboxServer):
             if order_id is None or self.transactions[order_id]["result_code"] != 1000:
                 problem = "Đường dẫn thanh toán không hợp lệ hoặc đã được sử dụng."
                 return render_template_string(ERROR_PAGE, problem=problem), 400
-            nonce = secrets.token_urlsafe(16)
-            with self._lock:
-                self._pending[nonce] = order_id
+            nonce = self.page_nonce(order_id)
             txn = self.transactions[order_id]
             return render_template_string(
                 PAGE,
@@ -246,8 +223,7 @@ class MomoSandbox(SandboxServer):
 
         @app.post(CONFIRM_PATH)
         def confirm():
-            with self._lock:
-                order_id = self._pending.pop(request.form.get("nonce", ""), None)
+            order_id = self.redeem_nonce(request.form.get("nonce", ""))
             if order_id is None:
                 problem = "Phiên thanh toán đã hết hạn hoặc đã được xử lý."
                 return render_template_string(ERROR_PAGE, problem=problem), 400

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import threading
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-import requests
 from flask import Flask, jsonify, redirect, render_template_string, request
 
 from connectors.national_payment.client import (
@@ -36,7 +34,7 @@ from connectors.national_payment.client import (
     platform_date,
     verify,
 )
-from connectors.sandbox_server import SandboxServer
+from connectors.payment.sandbox import PaymentSandbox
 
 DEFAULT_IPN_URL = "http://127.0.0.1:5000/ket-noi/thanh-toan/national_payment/ipn"
 PAY_PATH = "/thanh-toan"
@@ -98,7 +96,7 @@ def _money(amount: int | str) -> str:
     return f"{int(amount):,}".replace(",", ".")
 
 
-class NationalPaymentSandbox(SandboxServer):
+class NationalPaymentSandbox(PaymentSandbox):
     """The sandbox served on a free port in a thread: `start()`, use `environment`, `stop()`."""
 
     def __init__(
@@ -114,19 +112,9 @@ class NationalPaymentSandbox(SandboxServer):
         self.client_id = client_id
         self.key_1 = key_1
         self.key_2 = key_2
-        #: don't send the notification on payment; the test calls send_ipn later
-        self.hold_ipn = False
-        #: answer 503 everywhere (the platform is down)
-        self.down = False
-        #: transaction_id -> what the platform knows of the transaction
-        self.transactions: dict[str, dict] = {}
-        #: each notification sent: transaction_id, fields, status code and the merchant's answer
-        self.ipn_log: list[dict] = []
         self._tokens: dict[str, str] = {}
-        self._pending: dict[str, str] = {}
-        self._lock = threading.Lock()
         self._next_trans_no = 26000000
-        super().__init__(self._create_app(), host, port)
+        super().__init__(host, port)
 
     @property
     def settings(self) -> dict[str, str]:
@@ -171,20 +159,8 @@ class NationalPaymentSandbox(SandboxServer):
     def send_ipn(self, transaction_id: str) -> dict:
         """POST the notification to the registered address; returns and logs the answer."""
         fields = self.signed_result(transaction_id)
-        entry: dict = {"transaction_id": transaction_id, "fields": fields}
-        try:
-            reply = requests.post(self.ipn_url, json=entry["fields"], timeout=10)
-            entry["status"] = reply.status_code
-            try:
-                entry["answer"] = reply.json()
-            except ValueError:
-                entry["answer"] = {"body": reply.text}
-        except requests.RequestException as error:
-            entry["status"] = None
-            entry["answer"] = {"error": str(error)}
-        with self._lock:
-            self.ipn_log.append(entry)
-        return entry
+        entry = {"transaction_id": transaction_id, "fields": fields}
+        return self.deliver_ipn(entry, "POST", self.ipn_url, json=fields)
 
     # --- the app --------------------------------------------------------------------------------
 
@@ -239,9 +215,7 @@ class NationalPaymentSandbox(SandboxServer):
             if txn["response_code"] != "01":
                 problem = "Giao dịch này đã được xử lý."
                 return render_template_string(ERROR_PAGE, problem=problem), 400
-            nonce = secrets.token_urlsafe(16)
-            with self._lock:
-                self._pending[nonce] = transaction_id
+            nonce = self.page_nonce(transaction_id)
             lines = [
                 {"name": line.get("name", ""), "amount": _money(line.get("amount", 0))}
                 for line in txn["bill_info"]
@@ -259,8 +233,7 @@ class NationalPaymentSandbox(SandboxServer):
 
         @app.post(CONFIRM_PATH)
         def confirm():
-            with self._lock:
-                transaction_id = self._pending.pop(request.form.get("nonce", ""), None)
+            transaction_id = self.redeem_nonce(request.form.get("nonce", ""))
             if transaction_id is None:
                 problem = "Phiên thanh toán đã hết hạn hoặc đã được xử lý."
                 return render_template_string(ERROR_PAGE, problem=problem), 400

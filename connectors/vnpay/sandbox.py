@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import threading
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-import requests
 from flask import Flask, jsonify, redirect, render_template_string, request
 
-from connectors.sandbox_server import SandboxServer
+from connectors.payment.sandbox import PaymentSandbox
 from connectors.vnpay.client import (
     QUERY_REQUEST_FIELDS,
     QUERY_RESPONSE_FIELDS,
@@ -89,7 +87,7 @@ ERROR_PAGE = """<!doctype html>
 """
 
 
-class VnpaySandbox(SandboxServer):
+class VnpaySandbox(PaymentSandbox):
     """The sandbox served on a free port in a thread: `start()`, use `environment`, `stop()`."""
 
     def __init__(
@@ -103,18 +101,8 @@ class VnpaySandbox(SandboxServer):
         self.ipn_url = ipn_url
         self.tmn_code = tmn_code
         self.hash_secret = hash_secret
-        #: don't send the IPN on payment; the test calls send_ipn later
-        self.hold_ipn = False
-        #: answer 503 on the pay page and querydr
-        self.down = False
-        #: vnp_TxnRef -> what VNPay knows of the transaction
-        self.transactions: dict[str, dict] = {}
-        #: each IPN sent: txn_ref, the status code and the merchant's JSON answer (or error)
-        self.ipn_log: list[dict] = []
-        self._pending: dict[str, dict] = {}
-        self._lock = threading.Lock()
         self._next_transaction_no = 14000000
-        super().__init__(self._create_app(), host, port)
+        super().__init__(host, port)
 
     @property
     def pay_url(self) -> str:
@@ -167,20 +155,9 @@ class VnpaySandbox(SandboxServer):
 
     def send_ipn(self, txn_ref: str) -> dict:
         """Call the merchant's IPN address as VNPay does (GET); returns and logs its answer."""
-        entry: dict = {"txn_ref": txn_ref, "params": self.signed_result(txn_ref)}
-        try:
-            reply = requests.get(self.ipn_url, params=entry["params"], timeout=10)
-            entry["status"] = reply.status_code
-            try:
-                entry["answer"] = reply.json()
-            except ValueError:
-                entry["answer"] = {"body": reply.text}
-        except requests.RequestException as error:
-            entry["status"] = None
-            entry["answer"] = {"error": str(error)}
-        with self._lock:
-            self.ipn_log.append(entry)
-        return entry
+        params = self.signed_result(txn_ref)
+        entry = {"txn_ref": txn_ref, "params": params}
+        return self.deliver_ipn(entry, "GET", self.ipn_url, params=params)
 
     # --- the app --------------------------------------------------------------------------------
 
@@ -195,9 +172,8 @@ class VnpaySandbox(SandboxServer):
             problem = self._pay_problem(params)
             if problem:
                 return render_template_string(ERROR_PAGE, problem=problem), 400
-            nonce = secrets.token_urlsafe(16)
+            nonce = self.page_nonce(params)
             with self._lock:
-                self._pending[nonce] = params
                 self.transactions.setdefault(
                     params["vnp_TxnRef"],
                     {
@@ -222,8 +198,7 @@ class VnpaySandbox(SandboxServer):
 
         @app.post(CONFIRM_PATH)
         def confirm():
-            with self._lock:
-                params = self._pending.pop(request.form.get("nonce", ""), None)
+            params = self.redeem_nonce(request.form.get("nonce", ""))
             if params is None:
                 problem = "Phiên thanh toán đã hết hạn hoặc đã được xử lý."
                 return render_template_string(ERROR_PAGE, problem=problem), 400
