@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -17,17 +17,13 @@ from sqlalchemy import select
 from connectors.vnpay.client import sign
 from connectors.vnpay.sandbox import VnpaySandbox
 from engine.db import transaction
-from engine.dossiers.models import Dossier, DossierEvent
-from engine.dossiers.submission import submit_dossier
+from engine.dossiers.models import Dossier
 from engine.outbox.dispatch import perform_due
 from engine.outbox.models import OutboxMessage
 from engine.payments.models import PaymentAttempt
 from engine.payments.reconciliation import reconcile_payments
 from engine.tasks.models import OPEN, Task
-from tests.unit.processes.test_household_business import HO_KINH_DOANH, application
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+from tests.payments import Applicant, facts
 
 
 @pytest.fixture
@@ -37,81 +33,6 @@ def vnpay(live_server, monkeypatch):
         monkeypatch.setenv(name, value)
     yield sandbox
     sandbox.stop()
-
-
-class Applicant:
-    """The applicant's browser: cookies, CSRF tokens, redirects followed, over HTTP."""
-
-    def __init__(self, base_url: str):
-        self.base = base_url
-        self.http = requests.Session()
-
-    def sign_in(self, username: str = "congdan") -> None:
-        token = CSRF.search(self.http.get(f"{self.base}/dang-nhap").text).group(1)
-        self.http.post(
-            f"{self.base}/dang-nhap",
-            data={"username": username, "password": "motcua2026", "csrf_token": token},
-        )
-
-    def payment_page(self, code: str) -> str:
-        return self.http.get(f"{self.base}/ho-so/{code}/thanh-toan").text
-
-    def go_to_vnpay(self, code: str) -> requests.Response:
-        token = CSRF.search(self.payment_page(code)).group(1)
-        return self.http.post(
-            f"{self.base}/ho-so/{code}/thanh-toan",
-            data={"provider": "vnpay", "csrf_token": token},
-        )
-
-    def pay(self, code: str, action: str = "pay", *, follow_return: bool = True):
-        """Choose VNPay, then press the sandbox's button; returns the page we land on."""
-        pay_page = self.go_to_vnpay(code)
-        assert pay_page.status_code == 200 and "Cổng thanh toán VNPay" in pay_page.text
-        nonce = NONCE.search(pay_page.text).group(1)
-        confirm = urlsplit(pay_page.url)._replace(path="/paymentv2/xac-nhan", query="")
-        return self.http.post(
-            confirm.geturl(),
-            data={"nonce": nonce, "action": action},
-            allow_redirects=follow_return,
-        )
-
-
-@pytest.fixture
-def household_dossier(demo, session_factory) -> str:
-    with session_factory() as session, transaction(session):
-        dossier = submit_dossier(session, demo.actor("congdan"), HO_KINH_DOANH, application())
-        code = dossier.code
-    perform_due(session_factory)  # the worker opens the payment
-    return code
-
-
-@pytest.fixture
-def applicant(live_server) -> Applicant:
-    browser = Applicant(live_server)
-    browser.sign_in()
-    return browser
-
-
-def facts(session_factory, code: str) -> dict:
-    with session_factory() as session:
-        dossier = session.scalar(select(Dossier).where(Dossier.code == code))
-        events = session.scalars(
-            select(DossierEvent.action).where(DossierEvent.dossier_id == dossier.id)
-        ).all()
-        notices = session.scalars(
-            select(OutboxMessage.payload).where(
-                OutboxMessage.dossier_id == dossier.id,
-                OutboxMessage.operation == "notify/applicant",
-            )
-        ).all()
-        tasks = session.scalars(
-            select(Task.title).where(Task.dossier_id == dossier.id, Task.state == OPEN)
-        ).all()
-    return {
-        "events": list(events),
-        "paid_notices": [n for n in notices if n.get("template") == "payment_received"],
-        "tasks": list(tasks),
-    }
 
 
 def test_paying_on_vnpay_moves_the_dossier_to_reception_once(
@@ -220,7 +141,7 @@ def test_vnpay_down_when_paying_says_so_and_keeps_the_dossier_waiting(
     household_dossier, applicant, vnpay, session_factory
 ):
     vnpay.down = True
-    answer = applicant.go_to_vnpay(household_dossier)
+    answer = applicant.choose(household_dossier, "vnpay")
     assert answer.status_code == 503  # the sandbox's pay page itself is down
     assert facts(session_factory, household_dossier)["events"] == ["submitted"]
 
