@@ -12,12 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.dossiers.notices import APPLICANT_NOTICE, SMS_NOTICE, ZALO_NOTICE
 from engine.notifications.templates import EVENTS_BY_NAME, OTHER
 from engine.outbox.models import DONE, FAILED, OutboxMessage
 
-APPLICANT_NOTICE = "notify/applicant"
-ZALO_NOTICE = "zalo/send-template"
-SMS_NOTICE = "sms/send"
 OPERATIONS = (APPLICANT_NOTICE, ZALO_NOTICE, SMS_NOTICE)
 
 #: state -> what the page says
@@ -74,7 +72,7 @@ def _delivery(message: OutboxMessage) -> Delivery:
         recipient=recipient,
         state=_state(message),
         attempts=message.attempts,
-        detail=message.last_error or "" if message.status != DONE else "",
+        detail="" if message.status == DONE else (message.last_error or ""),
         delivered_at=message.done_at if message.status == DONE else None,
     )
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.agencies.tree import is_root_administrator
@@ -233,6 +234,11 @@ def wording_for(session: Session, event: str) -> Wording:
         zns_template_id=row.zns_template_id,
         custom=True,
     )
+
+
+def saved_wordings(session: Session) -> dict[str, NoticeTemplate]:
+    """The events an administrator has reworded, by event."""
+    return {row.event: row for row in session.scalars(select(NoticeTemplate))}
 
 
 def event_text(event: str) -> str:

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from engine.db import transaction
 from engine.errors import InvalidInput
-from engine.notifications.preferences import channels_of, save_channels
+from engine.notifications.preferences import Channels, channels_of, save_channels
 from engine.users.models import User
 from webapp.accounts import bp
 from webapp.auth import current_actor, login_required
@@ -30,7 +30,7 @@ def notification_channels():
                 save_channels(db.session, actor, **wanted)
         except InvalidInput as error:
             errors = error.field_errors
-            chosen = type(chosen)(**wanted)
+            chosen = Channels(**wanted)
         else:
             flash("Đã lưu cách nhận thông báo.", "success")
             return redirect(url_for(".notification_channels"))

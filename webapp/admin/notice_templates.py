@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine.db import transaction
 from engine.errors import InvalidInput
-from engine.notifications.models import NoticeTemplate
 from engine.notifications.templates import (
     EDITABLE_FIELDS,
     EVENTS,
@@ -19,6 +18,7 @@ from engine.notifications.templates import (
     preview,
     reset_wording,
     save_wording,
+    saved_wordings,
     sms_segments,
     wording_for,
 )
@@ -29,11 +29,10 @@ from webapp.extensions import db
 
 @bp.get("/mau-thong-bao")
 def notice_templates():
-    saved = {row.event: row for row in db.session.query(NoticeTemplate)}
     return render_template(
         "admin/notice_templates.html",
         events=EVENTS,
-        saved=saved,
+        saved=saved_wordings(db.session),
         may_edit=may_edit_templates(db.session, current_actor()),
     )
 
