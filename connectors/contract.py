@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import requests
+
 #: the result of `perform` completes the waiting task
 RESULT = "result"
 #: `perform` starts the effect; a callback or a poll completes the task later
@@ -59,3 +61,17 @@ class OperationRefused(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+
+def json_answer(response: requests.Response, what: str) -> dict:
+    """A provider's JSON object answer. A 5xx, a 429 or an answer that is not a JSON object is a
+    temporary failure (OperationFailed); what a 4xx object says is for the caller to judge."""
+    if response.status_code >= 500 or response.status_code == 429:
+        raise OperationFailed(f"{what}: HTTP {response.status_code}")
+    try:
+        answer = response.json()
+    except ValueError as error:
+        raise OperationFailed(f"{what}: HTTP {response.status_code}, not JSON") from error
+    if not isinstance(answer, dict):
+        raise OperationFailed(f"{what}: unexpected answer {answer!r}"[:300])
+    return answer

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 
 import requests
 
-from connectors.contract import OperationFailed
+from connectors.contract import OperationFailed, json_answer
 from connectors.payment.contract import (
     ALREADY_CONFIRMED,
     BAD_SIGNATURE,
@@ -349,16 +349,7 @@ class MomoProvider:
             response = requests.post(config.api_url + path, json=request, timeout=config.timeout)
         except requests.RequestException as error:
             raise OperationFailed(f"MoMo {what}: {error}") from error
-        if response.status_code >= 500 or response.status_code == 429:
-            raise OperationFailed(f"MoMo {what}: HTTP {response.status_code}")
-        try:
-            data = response.json()
-            if not isinstance(data, dict):
-                raise ValueError("not an object")
-        except ValueError as error:
-            raise OperationFailed(
-                f"MoMo {what}: HTTP {response.status_code}, unreadable answer"
-            ) from error
+        data = json_answer(response, f"MoMo {what}")
         return {key: value if key == "refundTrans" else _text(value) for key, value in data.items()}
 
     def _read_signed(self, params: Mapping[str, object], config: MomoSettings) -> PaymentNotice:

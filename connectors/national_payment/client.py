@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from connectors.contract import OperationFailed
+from connectors.contract import OperationFailed, json_answer
 from connectors.payment.contract import (
     ALREADY_CONFIRMED,
     BAD_SIGNATURE,
@@ -329,15 +329,7 @@ class NationalPaymentProvider:
             response = requests.post(config.base_url + path, json=request, timeout=config.timeout)
         except requests.RequestException as error:
             raise OperationFailed(f"Nền tảng thanh toán ({what}): {error}") from error
-        if response.status_code >= 500 or response.status_code == 429:
-            raise OperationFailed(f"Nền tảng thanh toán ({what}): HTTP {response.status_code}")
-        try:
-            data = response.json()
-            if not isinstance(data, dict):
-                raise ValueError("not an object")
-        except ValueError as error:
-            problem = f"HTTP {response.status_code}, câu trả lời không đọc được"
-            raise OperationFailed(f"Nền tảng thanh toán ({what}): {problem}") from error
+        data = json_answer(response, f"Nền tảng thanh toán ({what})")
         return {key: _text(value) for key, value in data.items()}
 
     def _read_signed(

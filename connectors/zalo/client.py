@@ -25,7 +25,7 @@ from typing import NoReturn
 
 import requests
 
-from connectors.contract import OperationFailed, OperationRefused
+from connectors.contract import OperationFailed, OperationRefused, json_answer
 from connectors.phones import normalise_phone
 from connectors.settings import ProviderSettings, Setting, declare
 from connectors.zalo.tokens import Tokens, TokenStore
@@ -219,7 +219,7 @@ def refresh_tokens(settings: ZaloSettings, refresh_token: str) -> Tokens:
         )
     except requests.RequestException as error:
         raise OperationFailed(f"Zalo OAuth {settings.oauth_base}: {error}") from error
-    answer = _json(response, "Zalo OAuth")
+    answer = json_answer(response, "Zalo OAuth")
     if not answer.get("access_token") or not answer.get("refresh_token"):
         raise RefreshRefused(
             f"Zalo OAuth từ chối làm mới token ({answer.get('error')}: "
@@ -260,19 +260,7 @@ def post_json(settings: ZaloSettings, path: str, access_token: str, body: dict, 
         )
     except requests.RequestException as error:
         raise OperationFailed(f"{what} {settings.api_base}: {error}") from error
-    return _json(response, what)
-
-
-def _json(response: requests.Response, what: str) -> dict:
-    if response.status_code >= 500 or response.status_code == 429:
-        raise OperationFailed(f"{what} HTTP {response.status_code}")
-    try:
-        answer = response.json()
-    except ValueError as error:
-        raise OperationFailed(f"{what} HTTP {response.status_code}: not JSON") from error
-    if not isinstance(answer, dict):
-        raise OperationFailed(f"{what}: unexpected answer {answer!r}"[:300])
-    return answer
+    return json_answer(response, what)
 
 
 def _tracking_id(key: str) -> str:
