@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from engine.calendar.working_days import WorkingCalendar
@@ -14,6 +16,7 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.outbox.models import OutboxMessage
 from engine.tasks.completion import complete_task
 from engine.tasks.models import CANCELLED, COMPLETED, OPEN, Task
+from engine.timestamps import LOCAL_TZ
 from engine.workflow.models import WorkflowState
 from tests.factories import birth_application, complete, open_task, submit
 
@@ -25,6 +28,9 @@ def dossier(session_factory, dossier_id) -> Dossier:
         return session.get(Dossier, dossier_id)
 
 
+# A birth registration takes one working day: received on Tuesday 10:00, it is due Tuesday
+# 17:00, so the result signed the same morning is on time (đúng hạn), not early.
+@time_machine.travel(datetime(2026, 12, 8, 10, 0, tzinfo=LOCAL_TZ), tick=True)
 def test_full_lifecycle(demo, session_factory):
     citizen, reception = demo.actor("congdan"), demo.actor("motcua")
     processing, leader = demo.actor("thuly"), demo.actor("lanhdao")
@@ -41,7 +47,8 @@ def test_full_lifecycle(demo, session_factory):
     complete(session_factory, reception, task.id, {"decision": "accept"})
     received = dossier(session_factory, dossier_id)
     assert (received.status, received.national_status) == ("processing", 4)
-    assert received.received_at is not None and received.due_at > received.received_at
+    assert received.received_at is not None
+    assert received.due_at == datetime(2026, 12, 8, 17, 0, tzinfo=LOCAL_TZ)
 
     complete(
         session_factory,
@@ -59,7 +66,7 @@ def test_full_lifecycle(demo, session_factory):
     )
     ready = dossier(session_factory, dossier_id)
     assert (ready.status, ready.national_status) == ("result_ready", 9)
-    assert ready.finished_at is not None and ready.timing == "early"
+    assert ready.finished_at is not None and ready.timing == "on_time"
 
     complete(
         session_factory,
