@@ -20,6 +20,7 @@ BUILTIN = (
     "connectors.einvoice",
     "connectors.zalo",
     "connectors.sms",
+    "connectors.signing",
 )
 
 log = logging.getLogger(__name__)

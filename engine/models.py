@@ -18,6 +18,7 @@ def import_all_models() -> None:
     import engine.procedures.models
     import engine.rate_limits.models
     import engine.receipts.models
+    import engine.signing.models
     import engine.statistics.indexes
     import engine.tasks.models
     import engine.users.admin_audit

@@ -53,6 +53,36 @@ def _mail_server():
     sandbox.stop()
 
 
+@pytest.fixture(scope="session")
+def signing_authority(tmp_path_factory):
+    """The local certificate authority (CRL, OCSP, TSA) over HTTP, with a good and a revoked
+    agency certificate; one per session, because making RSA keys takes a while."""
+    from connectors.signing.authority import LocalAuthority
+    from connectors.signing.sandbox import SigningSandbox
+    from tests.signing import AGENCY, Authority
+
+    directory = tmp_path_factory.mktemp("signing")
+    sandbox = SigningSandbox(LocalAuthority.open(directory)).start()
+    good = sandbox.issue(AGENCY)
+    revoked = sandbox.issue(f"{AGENCY} (chứng thư cũ)")
+    sandbox.authority.revoke(revoked.serial)
+    (directory / "good.p12").write_bytes(good.pkcs12)
+    (directory / "revoked.p12").write_bytes(revoked.pkcs12)
+    yield Authority(
+        sandbox, directory, directory / "good.p12", directory / "revoked.p12", good.serial
+    )
+    sandbox.stop()
+
+
+@pytest.fixture
+def signing(signing_authority, monkeypatch):
+    """The signing connector pointed at the local authority with the good certificate."""
+    for name, value in signing_authority.environment().items():
+        monkeypatch.setenv(name, value)
+    signing_authority.sandbox.set_down(False)
+    return signing_authority
+
+
 @pytest.fixture
 def smtp(monkeypatch):
     """A real SMTP server on a free port; the e-mail connector is pointed at it."""

@@ -30,6 +30,7 @@ from engine.dossiers.notices import (
 from engine.dossiers.results import file_returned_results
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
+from engine.signing.requests import ensure_results_signed
 from engine.tasks.due_state import refresh_task_due_times, running_due_at
 from engine.tasks.models import CANCELLED, OPEN, Task
 from engine.timestamps import utcnow
@@ -116,6 +117,7 @@ def run_step(
     if new_status != old_status:
         apply_status(dossier, new_status, now, calendar)
         if new_status == RETURNED:
+            ensure_results_signed(session, dossier)
             file_returned_results(session, dossier, workflow)
         if new_status in STATUS_NOTICES:
             queue_applicant_notice(

@@ -21,9 +21,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-# imported for what they register: what a started payment and an issued e-invoice record
+# imported for what they register: what a started payment and an issued e-invoice record, and
+# the signing of result files
 import engine.payments.collection
-import engine.receipts.invoicing  # noqa: F401
+import engine.receipts.invoicing
+import engine.signing.operation  # noqa: F401
 from connectors.contract import CALLBACK, OperationFailed, OperationRefused
 from connectors.registry import find_operation
 from engine.connector_settings.settings import provider_settings

@@ -7,12 +7,14 @@ from sqlalchemy.orm import Session
 from engine.dossiers.step import StepRecord, lock_task, run_step
 from engine.errors import Conflict, NotFound
 from engine.procedures.form_data import validated_form_data
+from engine.signing.requests import asks_for_signature, request_result_signatures
 from engine.tasks.access import may_work_on
 from engine.tasks.models import COMPLETED, OPEN, Task
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
 from engine.workflow import runtime
 
+RESULT_READY = "result_ready"
 ALREADY_DONE = "Công việc này đã được người khác xử lý. Vui lòng tải lại trang."
 
 
@@ -30,11 +32,13 @@ def complete_task(
         raise Conflict(ALREADY_DONE)
     dossier = task.dossier
     cleaned = validated_form_data(dossier.procedure_version, task.form_name, data)
+    properties: dict = {}
 
     def complete(workflow) -> None:
         spiff_task = runtime.find_task(workflow, task.spiff_task_id)
         if spiff_task is None or spiff_task not in runtime.open_user_tasks(workflow):
             raise Conflict(ALREADY_DONE)
+        properties.update(runtime.task_properties(spiff_task))
         spiff_task.data.update(cleaned)
         spiff_task.run()
 
@@ -49,6 +53,8 @@ def complete_task(
         complete,
         StepRecord(action="task_completed", task_title=task.title, note=cleaned.get("note")),
     )
+    if asks_for_signature(properties) and dossier.status == RESULT_READY:
+        request_result_signatures(session, dossier)
     return task
 
 

@@ -13,6 +13,7 @@ from webapp.portal import (  # noqa: E402, F401
     payments,
     receipt_pdf,
     receipt_verification,
+    signature_verification,
     submission,
     withdrawal,
 )

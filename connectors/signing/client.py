@@ -1,0 +1,199 @@
+"""PAdES signatures with the agency's key (PKCS#12) and an RFC 3161 timestamp, with pyHanko.
+
+The signature is PAdES B-T: a CAdES detached signature (SubFilter ETSI.CAdES.detached) over the
+whole file, the signer's chain and its revocation status (OCSP or CRL, fetched at signing time)
+embedded, and a timestamp token from the TSA over the signature value, so the moment of signing
+does not rest on the signer's clock. pyHanko validates the signer's chain, revocation included,
+before it signs: a revoked or untrusted certificate never produces a signature.
+
+Settings come from Quản trị › Kết nối (provider `signing`) over the MOTCUA_SIGNING_* environment;
+the defaults are the local authority `make run` starts (connectors/signing/sandbox.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import (
+    ExpiredError,
+    InsufficientRevinfoError,
+    PathBuildingError,
+    PathValidationError,
+    RevokedError,
+)
+
+from connectors.contract import OperationFailed, OperationRefused
+from connectors.settings import ProviderSettings, Setting, declare
+
+DEFAULT_DIRECTORY = "var/signing"
+DEFAULT_TSA_URL = "http://127.0.0.1:5010/tsa"
+FIELD_NAME = "ChuKySoCoQuan"
+
+SETTINGS = declare(
+    ProviderSettings(
+        "signing",
+        "Ký số (chứng thư số của cơ quan, dấu thời gian)",
+        (
+            Setting(
+                "pkcs12_path",
+                "Tệp chứng thư số PKCS#12 (.p12)",
+                "MOTCUA_SIGNING_PKCS12",
+                default=f"{DEFAULT_DIRECTORY}/agency.p12",
+            ),
+            Setting(
+                "pkcs12_password",
+                "Mật khẩu tệp PKCS#12",
+                "MOTCUA_SIGNING_PKCS12_PASSWORD",
+                secret=True,
+            ),
+            Setting(
+                "tsa_url",
+                "Địa chỉ máy chủ dấu thời gian (RFC 3161)",
+                "MOTCUA_SIGNING_TSA_URL",
+                default=DEFAULT_TSA_URL,
+            ),
+            Setting(
+                "trust_roots",
+                "Chứng thư gốc tin cậy (tệp PEM)",
+                "MOTCUA_SIGNING_TRUST_ROOTS",
+                default=f"{DEFAULT_DIRECTORY}/root.pem",
+            ),
+            Setting("timeout", "Thời gian chờ (giây)", "MOTCUA_SIGNING_TIMEOUT", default="10"),
+        ),
+        sandbox="python -m connectors.signing.sandbox --port 5010 --directory var/signing",
+    )
+)
+SETTINGS_PROVIDER = SETTINGS.name
+#: the sandbox's demo password, used when none is set (connectors/signing/sandbox.py)
+SANDBOX_PASSWORD = "motcua-demo"
+
+REVOKED = "SIGNING_CERTIFICATE_REVOKED"
+EXPIRED = "SIGNING_CERTIFICATE_EXPIRED"
+UNTRUSTED = "SIGNING_CERTIFICATE_UNTRUSTED"
+NOT_A_PDF = "SIGNING_NOT_A_PDF"
+
+
+@dataclass(frozen=True)
+class SigningSettings:
+    pkcs12_path: str
+    pkcs12_password: str
+    tsa_url: str
+    trust_roots: str
+    timeout: float = 10.0
+
+    @classmethod
+    def read(cls, stored: Mapping[str, str] | None = None) -> SigningSettings:
+        given = SETTINGS.values(stored)
+        try:
+            timeout = float(given.get("timeout", 10))
+        except ValueError as error:
+            raise OperationFailed(f"signing settings: timeout {error}") from error
+        return cls(
+            pkcs12_path=given.get("pkcs12_path", f"{DEFAULT_DIRECTORY}/agency.p12"),
+            pkcs12_password=given.get("pkcs12_password", SANDBOX_PASSWORD),
+            tsa_url=given.get("tsa_url", DEFAULT_TSA_URL),
+            trust_roots=given.get("trust_roots", f"{DEFAULT_DIRECTORY}/root.pem"),
+            timeout=timeout,
+        )
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    content: bytes
+    signer: str
+    certificate_serial: str
+    signed_at: datetime
+
+
+def load_trust_roots(path: str | Path) -> list[asn1_x509.Certificate]:
+    """Every certificate in a PEM (or DER) file: the roots a signature must chain to."""
+    data = Path(path).read_bytes()
+    if not pem.detect(data):
+        return [asn1_x509.Certificate.load(data)]
+    return [asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
+
+
+def validation_context(trust_roots: list[asn1_x509.Certificate]) -> ValidationContext:
+    """Chains must end at one of `trust_roots`; revocation is looked up over the network and a
+    certificate that names a CRL or OCSP service must get an answer from it."""
+    return ValidationContext(
+        trust_roots=trust_roots, allow_fetching=True, revocation_mode="hard-fail"
+    )
+
+
+def sign_pdf(pdf: bytes, settings: SigningSettings, *, reason: str, location: str) -> SignedPdf:
+    """The PDF with the agency's PAdES B-T signature appended as an incremental update."""
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(
+            Path(settings.pkcs12_path).read_bytes(),
+            other_certs=[],
+            passphrase=settings.pkcs12_password.encode(),
+        )
+        roots = load_trust_roots(settings.trust_roots)
+    except OSError as error:
+        raise OperationFailed(f"signing: cannot read the key or roots: {error}") from error
+    except ValueError as error:
+        raise OperationFailed(f"signing: cannot open the PKCS#12 file: {error}") from error
+    if signer is None:
+        raise OperationFailed("signing: cannot open the PKCS#12 file (wrong password?)")
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        reason=reason,
+        location=location,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=True,
+        validation_context=validation_context(roots),
+    )
+    timestamper = HTTPTimeStamper(settings.tsa_url, timeout=settings.timeout)
+    output = BytesIO()
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    except (PdfError, ValueError) as error:
+        raise OperationRefused(NOT_A_PDF, f"Tệp không phải PDF hợp lệ: {error}") from error
+    try:
+        signers.PdfSigner(metadata, signer=signer, timestamper=timestamper).sign_pdf(
+            writer, output=output
+        )
+    except Exception as error:
+        raise _signing_error(error) from error
+    certificate = signer.signing_cert
+    return SignedPdf(
+        content=output.getvalue(),
+        signer=certificate.subject.native.get("common_name", certificate.subject.human_friendly),
+        certificate_serial=format(certificate.serial_number, "x"),
+        signed_at=datetime.now().astimezone(),
+    )
+
+
+def _signing_error(error: Exception) -> Exception:
+    """A refusal the agency must act on (a new certificate), or an outage to retry later."""
+    cause = error
+    while cause is not None:
+        if isinstance(cause, RevokedError):
+            return OperationRefused(REVOKED, "Chứng thư số của cơ quan đã bị thu hồi.")
+        if isinstance(cause, ExpiredError):
+            return OperationRefused(EXPIRED, "Chứng thư số của cơ quan đã hết hạn.")
+        if isinstance(cause, InsufficientRevinfoError | TimestampRequestError):
+            return OperationFailed(f"signing: revocation or timestamp service: {cause}")
+        if isinstance(cause, PathBuildingError | PathValidationError):
+            return OperationRefused(
+                UNTRUSTED, f"Chứng thư số của cơ quan không được tin cậy: {cause}"
+            )
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(error, SigningError):
+        return OperationFailed(f"signing: {error}")
+    return OperationFailed(f"signing: {type(error).__name__}: {error}")

@@ -1,0 +1,73 @@
+"""PAdES B-T signing against the local authority over HTTP, read back by independent readers."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+
+from connectors.contract import OperationFailed, OperationRefused
+from connectors.signing.client import REVOKED, load_trust_roots, sign_pdf
+from tests.documents import pdf_text
+from tests.signing import result_pdf
+
+
+def signed(authority, pdf: bytes, pkcs12=None):
+    return sign_pdf(
+        pdf, authority.settings(pkcs12), reason="Phê duyệt kết quả", location="Phường Bến Thành"
+    )
+
+
+def test_a_signature_verifies_with_pyhankos_validator_and_leaves_the_signed_bytes_alone(
+    signing_authority,
+):
+    original = result_pdf()
+    result = signed(signing_authority, original)
+
+    assert result.signer == "Ủy ban nhân dân phường Bến Thành"
+    # an incremental update: the bytes before the signature are the original's, byte for byte
+    assert result.content.startswith(original)
+    reader = PdfReader(io.BytesIO(result.content))
+    field = reader.get_fields()["ChuKySoCoQuan"]
+    byte_range = field["/V"]["/ByteRange"]
+    signed_end = byte_range[2] + byte_range[3]
+    # the signature covers the whole signing revision: from byte 0 to its %%EOF, the only gap
+    # being the signature value itself; only the validation data (DSS) is appended after it
+    assert byte_range[0] == 0 and result.content[:signed_end].rstrip().endswith(b"%%EOF")
+    assert b"/DSS" in result.content[signed_end:]
+    assert "GIẤY KHAI SINH — Nguyễn Thị Bình" in pdf_text(result.content)
+
+    roots = load_trust_roots(signing_authority.directory / "root.pem")
+    context = ValidationContext(trust_roots=roots, allow_fetching=True)
+    embedded = PdfFileReader(io.BytesIO(result.content)).embedded_signatures
+    status = validate_pdf_signature(embedded[0], context)
+    assert status.bottom_line and status.intact and status.trusted and not status.revoked
+    assert embedded[0].sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    # PAdES B-T: a timestamp token from the sandbox's TSA over the signature
+    assert status.timestamp_validity is not None and status.timestamp_validity.intact
+    assert "/tsa" in signing_authority.sandbox.requests
+
+
+def test_a_revoked_certificate_is_refused_at_signing(signing_authority):
+    with pytest.raises(OperationRefused) as refused:
+        signed(signing_authority, result_pdf(), signing_authority.revoked)
+    assert refused.value.code == REVOKED
+    assert "đã bị thu hồi" in refused.value.message
+
+
+def test_the_timestamp_server_down_is_a_temporary_failure(signing_authority):
+    signing_authority.sandbox.set_down()
+    try:
+        with pytest.raises(OperationFailed):
+            signed(signing_authority, result_pdf())
+    finally:
+        signing_authority.sandbox.set_down(False)
+
+
+def test_a_file_that_is_not_a_pdf_is_refused(signing_authority):
+    with pytest.raises(OperationRefused):
+        signed(signing_authority, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
