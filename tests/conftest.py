@@ -75,10 +75,12 @@ def signing_authority(tmp_path_factory):
 
 
 @pytest.fixture
-def signing(signing_authority, monkeypatch):
-    """The signing connector pointed at the local authority with the good certificate."""
+def signing(signing_authority, monkeypatch, tmp_path):
+    """The signing connector pointed at the local authority with the good certificate; the
+    worker reads the files where the test app (`app`) writes them."""
     for name, value in signing_authority.environment().items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MOTCUA_FILES_DIR", str(tmp_path / "files"))
     signing_authority.sandbox.set_down(False)
     return signing_authority
 

@@ -25,6 +25,8 @@ from engine.files.uploads import store_upload
 from engine.users.actor import Actor
 
 RESULT = "result"
+#: the status of a dossier whose result was handed over
+RETURNED = "returned"
 RESULT_CODE = "ket_qua"
 #: the return form's field and the value that means "returned electronically"
 RETURN_CHANNEL_FIELD = "return_channel"
@@ -80,6 +82,14 @@ def list_result_files(session: Session, dossier: Dossier) -> list[DossierDocumen
             .order_by(DossierDocument.id)
         )
     )
+
+
+def applicant_result_files(session: Session, dossier: Dossier) -> list[DossierDocument]:
+    """What the applicant sees of the result on their dossier page: nothing until the one-stop
+    returned it (before that the files are drafts the leader may still send back)."""
+    if dossier.status != RETURNED:
+        return []
+    return list_result_files(session, dossier)
 
 
 def file_returned_results(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> int:

@@ -27,7 +27,7 @@ from engine.dossiers.notices import (
     queue_applicant_notice,
     status_notice_details,
 )
-from engine.dossiers.results import file_returned_results
+from engine.dossiers.results import RETURNED, file_returned_results
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
 from engine.signing.requests import ensure_results_signed
@@ -40,7 +40,6 @@ from engine.workflow import runtime
 from engine.workflow.models import Timer, WorkflowState
 from engine.workflow.serialization import dump_state
 
-RETURNED = "returned"
 #: what a step does to the loaded workflow before engine steps run
 WorkflowAction = Callable[[BpmnWorkflow], None]
 

@@ -19,6 +19,7 @@ from engine.errors import InvalidInput
 from engine.files.models import StoredFile
 from engine.outbox.models import OutboxMessage
 from engine.signing.models import PENDING, SIGNED, ResultSignature
+from forms.validation import FORM_ERROR_KEY
 
 OPERATION = "signing/sign-pdf"
 IDEMPOTENCY_PREFIX = "result-signature-"
@@ -81,16 +82,18 @@ def ensure_results_signed(session: Session, dossier: Dossier) -> None:
         .limit(1)
     )
     if waiting is not None:
-        raise InvalidInput(
+        message = (
             "Kết quả chưa được ký số xong, chưa thể trả cho công dân. Vui lòng đợi hoặc báo "
-            "quản trị viên nếu việc ký số không thành công.",
-            {"result_file": "Kết quả đang chờ ký số."},
+            "quản trị viên nếu việc ký số không thành công."
         )
+        raise InvalidInput(message, {FORM_ERROR_KEY: message})
 
 
-def signatures_of(session: Session, dossier: Dossier) -> list[tuple[ResultSignature, str | None]]:
-    """The dossier's signatures, each with why it is not signed yet (the refusal, or the last
-    failed attempt while the worker retries), for the dossier page."""
+def signatures_by_document(
+    session: Session, dossier: Dossier
+) -> dict[int, tuple[ResultSignature, str | None]]:
+    """The dossier's signatures by result document, each with why it is not signed yet (the
+    refusal, or the last failed attempt while the worker retries), for the dossier pages."""
     signatures = session.scalars(
         select(ResultSignature)
         .where(ResultSignature.dossier_id == dossier.id)
@@ -108,7 +111,10 @@ def signatures_of(session: Session, dossier: Dossier) -> list[tuple[ResultSignat
         if keys
         else {}
     )
-    return [
-        (signature, signature.error or errors.get(f"{IDEMPOTENCY_PREFIX}{signature.id}"))
+    return {
+        signature.document_id: (
+            signature,
+            signature.error or errors.get(f"{IDEMPOTENCY_PREFIX}{signature.id}"),
+        )
         for signature in signatures
-    ]
+    }

@@ -60,18 +60,22 @@ def verify_pdf(session: Session, content: bytes) -> list[SignatureReport]:
     """Every signature in the file, in signing order; InvalidInput for a file that is not a
     signed PDF, with the message the page shows."""
     if len(content) > MAX_PDF_BYTES:
-        raise InvalidInput("Tệp quá lớn (tối đa 20 MB).", {"pdf": "Tệp quá lớn."})
+        raise _unreadable("Tệp quá lớn (tối đa 20 MB).")
     if not content.startswith(b"%PDF-"):
-        raise InvalidInput("Tệp không phải PDF.", {"pdf": "Chọn một tệp PDF."})
+        raise _unreadable("Tệp không phải PDF. Vui lòng chọn tệp PDF có chữ ký số.")
     try:
         signatures = PdfFileReader(BytesIO(content), strict=False).embedded_signatures
     except (PdfError, ValueError, KeyError) as error:
-        raise InvalidInput("Không đọc được tệp PDF.", {"pdf": "Tệp PDF bị hỏng."}) from error
+        raise _unreadable("Không đọc được tệp PDF: tệp bị hỏng.") from error
     if not signatures:
-        raise InvalidInput("Tệp PDF này không có chữ ký số.", {"pdf": "Không có chữ ký số."})
+        raise _unreadable("Tệp PDF này không có chữ ký số.")
     settings = SigningSettings.read(provider_settings(session, SETTINGS_PROVIDER))
     roots = load_trust_roots(settings.trust_roots)
     return [_report(signature, roots) for signature in signatures]
+
+
+def _unreadable(message: str) -> InvalidInput:
+    return InvalidInput(message, {"pdf": message})
 
 
 def _report(signature, roots) -> SignatureReport:

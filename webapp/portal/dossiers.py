@@ -20,12 +20,14 @@ from engine.dossiers.messages import (
 from engine.dossiers.public_lookup import appointment
 from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_events
 from engine.dossiers.ratings import RATING_LEVELS, find_rating, rate_dossier
+from engine.dossiers.results import RESULT, applicant_result_files
 from engine.dossiers.statuses import all_statuses, get_status
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.notifications.deliveries import deliveries_of
 from engine.payments.collection import current_payment, payment_requested
 from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
 from engine.procedures.form_data import version_form
+from engine.signing.requests import signatures_by_document
 from engine.tasks.completion import complete_task
 from engine.tasks.queries import get_task, list_open_tasks
 from forms.rendering import form_fields
@@ -74,13 +76,16 @@ def dossier(code: str):
     dossier = get_dossier(db.session, actor, code)
     is_applicant = dossier.applicant_user_id == actor.user_id
     tasks = [task for task in list_open_tasks(db.session, dossier) if task.role == "applicant"]
+    documents = list_dossier_documents(db.session, dossier)
     return render_template(
         "portal/dossier.html",
         dossier=dossier,
         appointment=appointment(db.session, dossier),
         events=list_events(db.session, dossier),
         tasks=tasks if is_applicant else [],
-        documents=list_dossier_documents(db.session, dossier),
+        documents=[document for document in documents if document.purpose != RESULT],
+        result_files=applicant_result_files(db.session, dossier),
+        signatures=signatures_by_document(db.session, dossier),
         messages=list_messages(db.session, actor, code),
         rating=find_rating(db.session, dossier.id),
         rating_levels=RATING_LEVELS,

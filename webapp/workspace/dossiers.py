@@ -17,6 +17,7 @@ from engine.dossiers.results import list_result_files
 from engine.notifications.deliveries import deliveries_of
 from engine.payments.collection import RECEPTION_ROLE, current_payment, record_cash_payment
 from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
+from engine.signing.requests import signatures_by_document
 from webapp.auth import current_actor
 from webapp.extensions import db
 from webapp.workspace import bp
@@ -56,6 +57,7 @@ def render_dossier(
         "workspace/dossier.html",
         overview=overview,
         result_files=list_result_files(db.session, dossier),
+        signatures=signatures_by_document(db.session, dossier),
         event_labels=EVENT_LABELS,
         clock_labels=CLOCK_LABELS,
         messages=list_messages(db.session, actor, code),

@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 
 from engine.db import transaction
+from engine.outbox.dispatch import perform_due
 from engine.users.models import User
 from engine.users.passwords import hash_password
 from tests.conftest import Browser
@@ -55,7 +56,8 @@ def other_citizen(demo, session_factory) -> str:
 
 
 def carry_to_returned(demo, session_factory, dossier_id: int) -> None:
-    """One-stop accepts, processing proposes, the leader approves, the one-stop returns."""
+    """One-stop accepts, processing proposes, the leader approves (the worker signs the PDF
+    results), the one-stop returns."""
     steps = [
         ("motcua", "reception", {"decision": "accept"}),
         ("thuly", "processing", {"verification_note": "Hợp lệ.", "proposal": "propose_approve"}),
@@ -63,6 +65,9 @@ def carry_to_returned(demo, session_factory, dossier_id: int) -> None:
         ("motcua", "reception", {"return_channel": "counter", "returned_to": "Nguyễn Văn An"}),
     ]
     for username, role, data in steps:
+        if data.get("return_channel"):
+            # the approval asked the worker to sign the PDF results; only signed ones go back
+            perform_due(session_factory)
         task = open_task(session_factory, dossier_id, role)
         complete(session_factory, demo.actor(username), task.id, data)
 

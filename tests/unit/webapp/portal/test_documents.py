@@ -9,8 +9,8 @@ from sqlalchemy import select
 from engine.documents_store.models import PersonalDocument
 from engine.dossiers.models import CHANNEL_COUNTER, Dossier, DossierDocument
 from engine.files.models import StoredFile
+from tests.signing import result_pdf
 from tests.unit.webapp.portal.conftest import (
-    PDF,
     carry_to_returned,
     dossier_id_of,
     pdf,
@@ -43,14 +43,16 @@ def test_a_file_whose_extension_lies_is_refused(app, demo):
     assert "Nội dung tệp không phải PDF, JPEG, PNG, DOCX" in response.get_data(as_text=True)
 
 
-def test_a_returned_result_lands_in_the_applicants_store(app, demo, session_factory, other_citizen):
+def test_a_returned_result_lands_in_the_applicants_store(
+    app, demo, session_factory, other_citizen, signing
+):
     citizen = signed_in(app, "congdan")
     code = submit_over_http(citizen)
     officer = signed_in(app, "thuly")
-    result_pdf = PDF.replace(b"%%EOF", b"% giay khai sinh\n%%EOF")
+    original = result_pdf()
     response = officer.submit(
         f"/can-bo/ho-so/{code}/ket-qua",
-        {"title": "Giấy khai sinh (bản điện tử)", "result_file": pdf("khai-sinh.pdf", result_pdf)},
+        {"title": "Giấy khai sinh (bản điện tử)", "result_file": pdf("khai-sinh.pdf", original)},
         page=f"/can-bo/ho-so/{code}",
     )
     assert response.status_code == 302
@@ -70,7 +72,8 @@ def test_a_returned_result_lands_in_the_applicants_store(app, demo, session_fact
     with session_factory() as session:
         document = session.scalars(select(PersonalDocument)).one()
         document_id, stored_id = document.id, document.stored_file_id
-    assert citizen.client.get(f"/tep/{stored_id}").data == result_pdf
+    signed = citizen.client.get(f"/tep/{stored_id}").data
+    assert signed.startswith(original) and b"/ETSI.CAdES.detached" in signed, "the signed file"
     assert signed_in(app, other_citizen).client.get(f"/tep/{stored_id}").status_code == 404
 
     again = submit_over_http(
@@ -84,7 +87,7 @@ def test_a_returned_result_lands_in_the_applicants_store(app, demo, session_fact
         ).one()
         assert (
             session.get(StoredFile, reused.stored_file_id).sha256
-            == hashlib.sha256(result_pdf).hexdigest()
+            == hashlib.sha256(signed).hexdigest()
         )
 
 
