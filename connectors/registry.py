@@ -20,6 +20,7 @@ BUILTIN = (
     "connectors.einvoice",
     "connectors.zalo",
     "connectors.sms",
+    "connectors.national_portal",
 )
 
 log = logging.getLogger(__name__)
