@@ -47,7 +47,12 @@ def complete_task(
         dossier,
         actor,
         complete,
-        StepRecord(action="task_completed", task_title=task.title, note=cleaned.get("note")),
+        StepRecord(
+            action="task_completed",
+            task_title=task.title,
+            note=cleaned.get("note"),
+            task_id=task.id,
+        ),
     )
     return task
 
