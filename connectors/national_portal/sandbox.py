@@ -108,6 +108,7 @@ def create_adapter_app(
         "progress": [],
         "catalogue": {record["MATTHC"]: copy.deepcopy(record) for record in CATALOGUE},
         "incoming": [],
+        "refused": {},
         "down": False,
     }
     app.extensions["national_portal_sandbox"] = state
@@ -156,6 +157,13 @@ def _answer(state: dict, call: dict) -> tuple[int, str, object]:
     if call["dstcode"] != state["dstcode"]:
         return WRONG_DESTINATION, f"Không tìm thấy hệ thống đích {call['dstcode']!r}", None
     service, data = call["service"], call["data"]
+    refused = [
+        state["refused"][row.get("MaHoSo")]
+        for row in (data if isinstance(data, list) else [])
+        if isinstance(row, dict) and row.get("MaHoSo") in state["refused"]
+    ]
+    if refused:
+        return INVALID_DATA, refused[0], None
     if service == SYNC_DOSSIER:
         problem = _rows_problem(data, DOSSIER_FIELDS, "TrangThaiHoSo")
         if problem:
@@ -245,6 +253,13 @@ class NationalPortalSandbox(SandboxServer):
     def set_down(self, down: bool = True) -> None:
         """Answer every request with 503 (an outage) until set up again."""
         self._state["down"] = down
+
+    def refuse(self, code: str, message: str | None = "Dữ liệu hồ sơ không hợp lệ") -> None:
+        """Refuse every record of dossier `code` with `message` (None: accept them again)."""
+        if message is None:
+            self._state["refused"].pop(code, None)
+        else:
+            self._state["refused"][code] = message
 
     def expire_sessions(self) -> None:
         """Forget every session, as an adapter restart does."""
