@@ -9,7 +9,7 @@ from engine.dossiers.models import CHANNEL_ONLINE, Dossier, DossierEvent
 from engine.national_portal.incoming import fetch_portal_dossiers
 from engine.national_portal.models import PortalDossier
 from tests.factories import KHAI_SINH, birth_application, open_task
-from tests.unit.engine.national_portal.conftest import run_worker
+from tests.national_portal import run_worker
 
 PORTAL_CODE = "G22.99-261208-000123"
 

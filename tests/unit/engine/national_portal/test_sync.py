@@ -17,7 +17,7 @@ from engine.outbox.models import DONE, FAILED, PENDING, OutboxMessage
 from engine.tasks.models import Task
 from engine.timestamps import LOCAL_TZ
 from tests.factories import complete, open_task, submit
-from tests.unit.engine.national_portal.conftest import run_worker
+from tests.national_portal import run_worker
 
 TUESDAY_10 = datetime(2026, 12, 8, 10, 0, tzinfo=LOCAL_TZ)
 
