@@ -14,7 +14,6 @@ from engine.dossiers.models import Dossier
 from engine.national_portal.backlog import list_unsynced, retry_unsynced
 from engine.national_portal.sync import portal_time
 from engine.outbox.models import DONE, FAILED, PENDING, OutboxMessage
-from engine.tasks.models import Task
 from engine.timestamps import LOCAL_TZ
 from tests.factories import complete, open_task, submit
 from tests.national_portal import run_worker
@@ -182,12 +181,12 @@ def test_a_refused_update_holds_its_dossier_only(adapter, demo, session_factory)
 
 
 def test_an_expired_session_logs_in_again(adapter, demo, session_factory):
-    dossier_id, _ = submit(session_factory, demo.actor("congdan"))
+    dossier_id, code = submit(session_factory, demo.actor("congdan"))
     run_worker(session_factory)
     adapter.expire_sessions()
     _accept_and_process(demo, session_factory, dossier_id)
     run_worker(session_factory)
     assert adapter.logins == 2
     assert [call["answer"] for call in adapter.calls()] == [0, -2, 0, 0]
-    with session_factory() as session:
-        assert session.scalar(select(Task.id).where(Task.dossier_id == dossier_id))
+    assert adapter.dossiers[code]["TrangThaiHoSo"] == 4
+    assert [row["NoiDungXuLy"] for row in adapter.accepted(SYNC_PROGRESS)] == ["Tiếp nhận hồ sơ"]
