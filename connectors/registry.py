@@ -21,6 +21,7 @@ BUILTIN = (
     "connectors.zalo",
     "connectors.sms",
     "connectors.signing",
+    "connectors.national_portal",
 )
 
 log = logging.getLogger(__name__)

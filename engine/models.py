@@ -12,6 +12,7 @@ def import_all_models() -> None:
     import engine.dossiers.search
     import engine.files.models
     import engine.heartbeat.models
+    import engine.national_portal.models
     import engine.notifications.models
     import engine.outbox.models
     import engine.payments.models

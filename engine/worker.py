@@ -15,6 +15,10 @@ from engine.connector_tokens.store import install_token_stores
 from engine.db import make_engine, make_session_factory
 from engine.deadlines.escalation import sweep_deadline_warnings
 from engine.heartbeat.workers import beat, this_worker_id
+from engine.national_portal.catalogue import FETCH_EVERY_SECONDS as CATALOGUE_EVERY_SECONDS
+from engine.national_portal.catalogue import fetch_portal_catalogue
+from engine.national_portal.incoming import FETCH_EVERY_SECONDS as INCOMING_EVERY_SECONDS
+from engine.national_portal.incoming import fetch_portal_dossiers
 from engine.outbox.dispatch import perform_due
 from engine.payments.reconciliation import reconcile_payments
 from engine.rate_limits.counters import sweep_rate_limits
@@ -35,12 +39,13 @@ def run_worker(database_url: str | None = None, interval_seconds: float = 2.0) -
 def worker_scheduler(
     session_factory: sessionmaker[Session], interval_seconds: float = 2.0
 ) -> BlockingScheduler:
-    """The worker's jobs, not yet started: timers, outbox, deadline warnings and heartbeat."""
+    """The worker's jobs, not yet started: timers, outbox, deadline warnings, heartbeat and the
+    national portal's incoming dossiers and catalogue (each at its own, slower pace)."""
     # connectors with rotating OAuth tokens (Zalo) keep them in this database
     install_token_stores(session_factory)
     scheduler = BlockingScheduler(timezone="UTC")
     jobs = [
-        (job, [session_factory])
+        (job, [session_factory], interval_seconds)
         for job in (
             fire_due_timers,
             perform_due,
@@ -49,13 +54,15 @@ def worker_scheduler(
             sweep_rate_limits,
         )
     ]
-    jobs.append((beat, [session_factory, this_worker_id()]))
-    for job, args in jobs:
+    jobs.append((beat, [session_factory, this_worker_id()], interval_seconds))
+    jobs.append((fetch_portal_dossiers, [session_factory], INCOMING_EVERY_SECONDS))
+    jobs.append((fetch_portal_catalogue, [session_factory], CATALOGUE_EVERY_SECONDS))
+    for job, args, seconds in jobs:
         scheduler.add_job(
             job,
             "interval",
             args=args,
-            seconds=interval_seconds,
+            seconds=seconds,
             max_instances=1,
             coalesce=True,
             id=job.__name__,

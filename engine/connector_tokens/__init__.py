@@ -1,1 +1,2 @@
-"""OAuth tokens a connector rotates (Zalo OA), kept in the database so every worker shares them."""
+"""Tokens a connector keeps between calls (Zalo OA, the national portal adapter's session), in
+the database so every worker shares them."""

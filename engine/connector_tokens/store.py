@@ -1,4 +1,5 @@
-"""The database `TokenStore` of connectors/zalo/tokens.py: one row per provider, refreshed under
+"""The database `TokenStore` of connectors/zalo/tokens.py (and the national portal's
+`SessionStore`): one row per provider, refreshed under
 a row lock so two workers never spend the same single-use refresh token.
 
 `rotate` runs the provider's refresh call inside the transaction that holds the lock
@@ -12,7 +13,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+import connectors.national_portal
 import connectors.zalo
+from connectors.national_portal.client import SETTINGS_PROVIDER as PORTAL_PROVIDER
 from connectors.zalo.tokens import Refresh, Tokens
 from engine.connector_tokens.models import ConnectorToken
 from engine.db import transaction
@@ -46,6 +49,36 @@ class DatabaseTokenStore:
             return fresh
 
 
+class DatabaseSessionStore:
+    """The national portal adapter's session token in `connector_tokens` (access_token), so
+    every worker uses one session instead of logging in each."""
+
+    def __init__(self, session_factory: sessionmaker[Session], provider: str = PORTAL_PROVIDER):
+        self.session_factory = session_factory
+        self.provider = provider
+
+    def get(self) -> str | None:
+        with self.session_factory() as session:
+            row = _row(session, self.provider)
+            return row.access_token if row is not None and row.access_token else None
+
+    def save(self, token: str) -> None:
+        with self.session_factory() as session, transaction(session):
+            row = _row(session, self.provider, lock=True)
+            if row is None:
+                row = ConnectorToken(provider=self.provider, expires_at=utcnow())
+                session.add(row)
+            row.access_token = token
+            row.updated_at = utcnow()
+
+    def forget(self, token: str) -> None:
+        with self.session_factory() as session, transaction(session):
+            row = _row(session, self.provider, lock=True)
+            if row is not None and row.access_token == token:
+                row.access_token = ""
+                row.updated_at = utcnow()
+
+
 def _row(session: Session, provider: str, lock: bool = False) -> ConnectorToken | None:
     query = select(ConnectorToken).where(ConnectorToken.provider == provider)
     if lock:
@@ -73,7 +106,11 @@ def _write(session: Session, row: ConnectorToken | None, provider: str, tokens: 
 
 
 def install_token_stores(session_factory: sessionmaker[Session]) -> None:
-    """Point the Zalo connector at this database; the worker calls it before performing rows."""
+    """Point the Zalo and national portal connectors at this database; the worker calls it
+    before performing rows."""
     connectors.zalo.set_token_store_factory(
         lambda: DatabaseTokenStore(session_factory, connectors.zalo.SETTINGS_PROVIDER)
+    )
+    connectors.national_portal.set_session_store_factory(
+        lambda: DatabaseSessionStore(session_factory)
     )

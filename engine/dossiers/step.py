@@ -30,6 +30,7 @@ from engine.dossiers.notices import (
 from engine.dossiers.results import RETURNED, file_returned_results
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
+from engine.national_portal.sync import queue_portal_sync
 from engine.signing.requests import ensure_results_signed
 from engine.tasks.due_state import refresh_task_due_times, running_due_at
 from engine.tasks.models import CANCELLED, OPEN, Task
@@ -53,6 +54,8 @@ class StepRecord:
     note: str | None = None
     #: the status an engine action ends the dossier in (withdrawal), instead of the BPMN's
     status: str | None = None
+    #: the task this step completed: its role, unit and times go to the national portal
+    task_id: int | None = None
 
 
 def lock_dossier(session: Session, dossier_id: int) -> Dossier:
@@ -132,18 +135,25 @@ def run_step(
         session.add(WorkflowState(dossier_id=dossier.id, state=text))
     else:
         state_row.state = text
-    session.add(
-        DossierEvent(
-            dossier_id=dossier.id,
-            actor_id=actor.user_id,
-            actor_name=actor.full_name,
-            action=record.action,
-            task_title=record.task_title,
-            from_status=old_status if record.action != "submitted" else None,
-            to_status=dossier.status,
-            note=record.note,
-            at=now,
-        )
+    event = DossierEvent(
+        dossier_id=dossier.id,
+        actor_id=actor.user_id,
+        actor_name=actor.full_name,
+        action=record.action,
+        task_title=record.task_title,
+        from_status=old_status if record.action != "submitted" else None,
+        to_status=dossier.status,
+        note=record.note,
+        at=now,
+    )
+    session.add(event)
+    session.flush()
+    queue_portal_sync(
+        session,
+        dossier,
+        event,
+        status_changed=dossier.status != old_status,
+        task_id=record.task_id,
     )
     session.flush()
     return workflow

@@ -13,7 +13,7 @@ from engine.dossiers.statuses import get_status
 from engine.dossiers.step import StepRecord, run_step
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.procedures.form_data import applicant_form_name, validated_form_data
-from engine.procedures.models import Procedure
+from engine.procedures.models import Procedure, ProcedureVersion
 from engine.procedures.queries import latest_version
 from engine.procedures.receiving_units import handles_procedure, receiving_agencies
 from engine.timestamps import utcnow
@@ -45,6 +45,22 @@ def submit_dossier(
     application = validated_form_data(version, applicant_form_name(version), data)
     applicant = _applicant(session, actor, channel, application)
 
+    dossier = create_dossier(session, procedure, version, agency, channel, application, applicant)
+    start_dossier(session, actor, dossier, _channel_note(channel))
+    return dossier
+
+
+def create_dossier(
+    session: Session,
+    procedure: Procedure,
+    version: ProcedureVersion,
+    agency: Agency,
+    channel: int,
+    application: dict,
+    applicant: dict,
+) -> Dossier:
+    """The new dossier's row, coded and flushed, before its workflow starts: a caller that must
+    link something to it first (the national portal's code) does so before `start_dossier`."""
     now = utcnow()
     dossier = Dossier(
         code=next_dossier_code(session, agency.code, now),
@@ -62,18 +78,24 @@ def submit_dossier(
     dossier.search_text = dossier_search_text(dossier)
     session.add(dossier)
     session.flush()
+    return dossier
 
+
+def start_dossier(session: Session, actor: Actor, dossier: Dossier, note: str) -> None:
+    """Start the dossier's workflow on its version and run its first step."""
+    version = dossier.procedure_version
     specs = SPEC_CACHE.get(version.content_hash, lambda: version.spec)
-    workflow = runtime.start_workflow(specs, {"application": application, "channel": channel})
+    workflow = runtime.start_workflow(
+        specs, {"application": dossier.form_data, "channel": dossier.channel}
+    )
     run_step(
         session,
         dossier,
         actor,
         lambda _workflow: None,
-        StepRecord(action="submitted", note=_channel_note(channel)),
+        StepRecord(action="submitted", note=note),
         workflow=workflow,
     )
-    return dossier
 
 
 def _receiving_agency(

@@ -10,6 +10,11 @@ its waiting task; `OperationFailed` retries with exponential backoff and full ji
 MAX_ATTEMPTS, then the row is FAILED (an incident on the system page); `OperationRefused` makes
 the waiting task throw its BPMN error at once; a CALLBACK operation's row becomes WAITING and its
 task waits for `complete_waiting_call` (engine/outbox/waiting.py).
+
+Rows sharing an `ordering_key` (a dossier's national portal updates) are claimed one at a time:
+a row waits while an earlier row of its key is not done, so a later update never overtakes an
+earlier one while other keys go on. Such a row is never given up after MAX_ATTEMPTS (the rows
+behind it could not go either): it is retried, at most BACKOFF_CAP_SECONDS apart, until done.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ import logging
 import random
 from datetime import timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 # imported for what they register: what a started payment and an issued e-invoice record, and
 # the signing of result files
@@ -51,9 +56,19 @@ BACKOFF_CAP_SECONDS = 3600
 
 def claim_due(session: Session, limit: int = 20) -> list[int]:
     now = utcnow()
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        earlier.ordering_key == OutboxMessage.ordering_key,
+        earlier.id < OutboxMessage.id,
+        earlier.status != DONE,
+    )
     rows = session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.ordering_key.is_(None) | ~blocked,
+        )
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -140,7 +155,7 @@ def retry_delay(attempts: int) -> timedelta:
 def _record_failure(session: Session, message_id: int, attempts: int, error: Exception) -> None:
     message = session.get(OutboxMessage, message_id)
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if attempts >= MAX_ATTEMPTS:
+    if attempts >= MAX_ATTEMPTS and message.ordering_key is None:
         message.status = FAILED
     else:
         message.next_attempt_at = utcnow() + retry_delay(attempts)

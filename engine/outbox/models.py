@@ -19,7 +19,10 @@ class OutboxMessage(Base):
     """A side effect to perform after the step that asked for it has committed."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_ordering", "ordering_key", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
@@ -30,6 +33,9 @@ class OutboxMessage(Base):
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
     #: a service task waiting for this call's result
     spiff_task_id: Mapped[str | None] = mapped_column(String(36))
+    #: rows sharing a key are performed one at a time in id order, each retried until done
+    #: (`national_portal:<dossier id>`: a later update never overtakes an earlier one)
+    ordering_key: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(12), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

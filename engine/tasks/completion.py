@@ -51,7 +51,12 @@ def complete_task(
         dossier,
         actor,
         complete,
-        StepRecord(action="task_completed", task_title=task.title, note=cleaned.get("note")),
+        StepRecord(
+            action="task_completed",
+            task_title=task.title,
+            note=cleaned.get("note"),
+            task_id=task.id,
+        ),
     )
     if asks_for_signature(properties) and dossier.status == RESULT_READY:
         request_result_signatures(session, dossier)

@@ -1,5 +1,6 @@
 """Administration: procedure catalogue, packages, drafts and versions, agencies and officers,
-calendar, working hours, audit log, the system page and connector settings."""
+calendar, working hours, audit log, the system page, connector settings and the national
+portal sync."""
 
 from flask import Blueprint, request
 
@@ -29,6 +30,7 @@ from webapp.admin import (  # noqa: E402, F401
     catalogue,
     connectors,
     drafts,
+    national_portal,
     notice_templates,
     officers,
     procedure_units,

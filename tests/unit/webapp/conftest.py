@@ -7,6 +7,7 @@ import pytest
 from engine.db import transaction
 from engine.dossiers.submission import submit_dossier
 from engine.outbox.dispatch import perform_due
+from tests.national_portal import adapter  # noqa: F401 (the sandbox adapter fixture)
 from tests.payments import Applicant
 from tests.unit.processes.test_household_business import HO_KINH_DOANH, application
 

@@ -1,0 +1,1 @@
+from tests.national_portal import adapter  # noqa: F401
