@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.calendar.deadlines import dossier_deadline, parse_target_duration
@@ -60,23 +61,36 @@ class StepRecord:
 
 def lock_dossier(session: Session, dossier_id: int) -> Dossier:
     """SELECT ... FOR UPDATE: one step per dossier at a time (SQLite: BEGIN IMMEDIATE)."""
-    dossier = session.execute(
-        select(Dossier)
-        .where(Dossier.id == dossier_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    dossier = session.execute(_locking(Dossier.id == dossier_id)).scalar_one_or_none()
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     return dossier
 
 
+def _locking(condition) -> Select:
+    """The dossier row locked, with what every step reads of it (its procedure, version and
+    agency) in the same statement rather than three lazy loads; only the dossier row is locked.
+    """
+    return (
+        select(Dossier)
+        .where(condition)
+        .options(
+            joinedload(Dossier.procedure_version, innerjoin=True),
+            joinedload(Dossier.procedure, innerjoin=True),
+            joinedload(Dossier.agency, innerjoin=True),
+        )
+        .with_for_update(of=Dossier)
+        .execution_options(populate_existing=True)
+    )
+
+
 def lock_task(session: Session, task_id: int) -> Task:
     """Lock the task's dossier, then read the task as the lock holder sees it."""
-    dossier_id = session.scalar(select(Task.dossier_id).where(Task.id == task_id))
-    if dossier_id is None:
+    dossier = session.execute(
+        _locking(Dossier.id == select(Task.dossier_id).where(Task.id == task_id).scalar_subquery())
+    ).scalar_one_or_none()
+    if dossier is None:
         raise NotFound("Không tìm thấy công việc.")
-    dossier = lock_dossier(session, dossier_id)
     task = session.execute(
         select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
     ).scalar_one()
@@ -113,7 +127,15 @@ def run_step(
     workflow.do_engine_steps()
 
     settle_agencies(session, dossier, workflow)
-    calendar = calendar_from_session(session, dossier.agency_id)
+    agency_id = dossier.agency_id
+
+    @cache
+    def calendar() -> WorkingCalendar:
+        # three queries, run only by a step that sets a due time: most steps set none; no
+        # autoflush, so the dossier's changes go out in one UPDATE at the end
+        with session.no_autoflush:
+            return calendar_from_session(session, agency_id)
+
     old_status, previous_due = dossier.status, running_due_at(dossier)
     new_status = record.status or _derive_status(session, dossier, workflow)
     if new_status != old_status:
@@ -159,8 +181,11 @@ def run_step(
     return workflow
 
 
-def apply_status(dossier: Dossier, code: str, now: datetime, calendar: WorkingCalendar) -> None:
-    """Move the dossier to a status and let the status's clock rule act on its times.
+def apply_status(
+    dossier: Dossier, code: str, now: datetime, calendar: Callable[[], WorkingCalendar]
+) -> None:
+    """Move the dossier to a status and let the status's clock rule act on its times;
+    `calendar` gives the agency's calendar, called only when a time must be computed.
 
     The legal clock starts when the dossier is first received (a running status); a supplement
     asked for at reception, before that, stops nothing. Once started, a paused status stops the
@@ -171,11 +196,11 @@ def apply_status(dossier: Dossier, code: str, now: datetime, calendar: WorkingCa
     started = dossier.received_at is not None
     if not started and new.clock in ("running", "finished"):
         dossier.received_at = now
-        dossier.due_at = calendar.deadline_due_at(now, dossier_deadline(dossier))
+        dossier.due_at = calendar().deadline_due_at(now, dossier_deadline(dossier))
     elif started and new.clock == "paused" and old.clock != "paused":
         dossier.paused_at = now
     elif started and old.clock == "paused" and new.clock != "paused" and dossier.paused_at:
-        dossier.due_at = calendar.resume_after_pause(
+        dossier.due_at = calendar().resume_after_pause(
             dossier.due_at, dossier_deadline(dossier), dossier.paused_at, now
         )
         dossier.paused_seconds += int((now - dossier.paused_at).total_seconds())
@@ -183,7 +208,7 @@ def apply_status(dossier: Dossier, code: str, now: datetime, calendar: WorkingCa
     if new.clock in ("finished", "stopped") and dossier.finished_at is None:
         dossier.finished_at = now
         if new.clock == "finished" and dossier.due_at is not None:
-            dossier.timing = str(calendar.classify(dossier.due_at, now))
+            dossier.timing = str(calendar().classify(dossier.due_at, now))
     if code == RETURNED:
         dossier.returned_at = now
     dossier.status = code
@@ -194,7 +219,7 @@ def _sync_tasks(
     session: Session,
     dossier: Dossier,
     workflow: BpmnWorkflow,
-    calendar: WorkingCalendar,
+    calendar: Callable[[], WorkingCalendar],
     now: datetime,
 ) -> None:
     open_rows = {
@@ -228,12 +253,12 @@ def _sync_tasks(
 
 
 def _task_due_at(
-    properties: dict, dossier: Dossier, calendar: WorkingCalendar, now: datetime
+    properties: dict, dossier: Dossier, calendar: Callable[[], WorkingCalendar], now: datetime
 ) -> datetime | None:
     """The BPMN's `targetDuration` in working time from now, else the dossier's running due
     time (none while the clock is paused)."""
     target = parse_target_duration(properties.get("targetDuration"))
-    return calendar.target_at(now, target) if target else running_due_at(dossier)
+    return calendar().target_at(now, target) if target else running_due_at(dossier)
 
 
 def _derive_status(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> str:

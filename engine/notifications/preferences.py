@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, NotFound
@@ -31,6 +32,23 @@ def channels_of(session: Session, user_id: int | None) -> Channels:
     if row is None:
         return Channels()
     return Channels(email=row.email, zalo=row.zalo, sms=row.sms)
+
+
+def account_channels(session: Session, user_id: int | None) -> tuple[User | None, Channels]:
+    """The account and the channels it chose, in one query: addressing a notice needs both."""
+    if user_id is None:
+        return None, WITHOUT_ACCOUNT
+    found = session.execute(
+        select(User, ChannelPreference)
+        .outerjoin(ChannelPreference, ChannelPreference.user_id == User.id)
+        .where(User.id == user_id)
+    ).first()
+    if found is None:
+        return None, WITHOUT_ACCOUNT
+    user, row = found
+    if row is None:
+        return user, Channels()
+    return user, Channels(email=row.email, zalo=row.zalo, sms=row.sms)
 
 
 def save_channels(

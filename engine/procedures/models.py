@@ -74,7 +74,20 @@ class ProcedureVersion(Base):
         return json.loads(self.files[f"forms/{name}"])
 
     def procedure_record(self) -> dict:
-        return json.loads(self.files["procedure.json"])
+        """procedure.json, a fresh dict each call; its text is kept per content hash, so the
+        step's deadline and the forms do not load the whole package from the database again
+        (a version never changes)."""
+        text = _record_texts.get(self.content_hash)
+        if text is None:
+            text = self.files["procedure.json"]
+            if len(_record_texts) > 1024:
+                _record_texts.clear()
+            _record_texts[self.content_hash] = text
+        return json.loads(text)
+
+
+#: procedure.json of each published version, by content hash
+_record_texts: dict[str, str] = {}
 
 
 class ProcedureDraft(Base):
