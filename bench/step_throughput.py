@@ -5,10 +5,13 @@ Prints, for the shipped birth-registration process:
   JSON serialize/deserialize round trip (what any persistent engine must at least do);
 - the platform's steps/s through engine services (lock, load, validate, complete, run, save,
   read model, history, outbox, commit) on SQLite and, with MOTCUA_BENCH_POSTGRES_URL, PostgreSQL;
-- the ratio platform/raw per step, and full lifecycles per second (1 submission + 4 tasks),
-  sequential and with one worker process per core.
+- the ratio platform/raw per step, and full lifecycles per second (1 submission + 4 tasks)
+  with 1, 2 and 4 processes;
+- on PostgreSQL, the step p50 with the database holding 1,000 dossiers and again after filling
+  it to --volume dossiers (default 1,000,000: copies of a real dossier with one history event
+  each and one open task in five, inserted by SQL, then VACUUM ANALYZE).
 
-Usage: python bench/step_throughput.py [--lifecycles N]
+Usage: python bench/step_throughput.py [--lifecycles N] [--volume N]
 """
 
 from __future__ import annotations
@@ -136,13 +139,18 @@ def _platform_run(url: str, lifecycles: int) -> tuple[int, float, list[float], i
     return steps, time.perf_counter() - started, [x * 1000 for x in timings], size
 
 
-def _worker(args) -> tuple[int, float]:
+def _worker(args) -> tuple[float, float]:
+    """Warm up, then run; the wall-clock interval of the measured part (process start-up and
+    imports are not the platform's throughput)."""
     url, lifecycles = args
-    steps, seconds, _, _ = _platform_run(url, lifecycles)
-    return steps, seconds
+    _platform_run(url, 2)
+    started = time.time()
+    _platform_run(url, lifecycles)
+    return started, time.time()
 
 
-def platform_figures(name: str, url: str, lifecycles: int, raw_rate: float) -> None:
+def platform_figures(name: str, url: str, lifecycles: int, raw_rate: float) -> float:
+    """Print the figures; return the step p50 in ms."""
     _prepare_database(url)
     _platform_run(url, 3)  # warm caches
     steps, seconds, timings, size = _platform_run(url, lifecycles)
@@ -155,17 +163,77 @@ def platform_figures(name: str, url: str, lifecycles: int, raw_rate: float) -> N
     print(f"  step p50 / p95 (ms):       {p50:8.2f} / {p95:.2f}")
     print(f"  lifecycles/s, 1 process:   {lifecycles / seconds:8.1f}")
     print(f"  workflow state per dossier: {size / 1024:7.1f} KB")
-    processes = os.cpu_count() or 2
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        started = time.perf_counter()
-        pool.map(_worker, [(url, lifecycles)] * processes)
-        wall = time.perf_counter() - started
-    print(f"  lifecycles/s, {processes} processes: {processes * lifecycles / wall:8.1f}")
+    for processes in (2, 4):
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            intervals = pool.map(_worker, [(url, lifecycles)] * processes)
+        wall = max(end for _, end in intervals) - min(start for start, _ in intervals)
+        print(f"  lifecycles/s, {processes} processes: {processes * lifecycles / wall:8.1f}")
+    return p50
+
+
+def fill_dossiers(url: str, volume: int) -> None:
+    """Bring the database to `volume` dossiers by copying its first one in SQL."""
+    from sqlalchemy import text
+
+    from engine.db import make_engine
+    from engine.dossiers.models import Dossier
+    from engine.tasks.models import Task
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        have = connection.execute(text("SELECT count(*) FROM dossiers")).scalar_one()
+        template = connection.execute(text("SELECT min(id) FROM dossiers")).scalar_one()
+        columns = [c.name for c in Dossier.__table__.columns if c.name not in ("id", "code")]
+        names = ", ".join(columns)
+        connection.execute(
+            text(
+                f"INSERT INTO dossiers (code, {names}) SELECT 'FILL-' || g, {names} "
+                "FROM dossiers, generate_series(1, :n) AS g WHERE dossiers.id = :template"
+            ),
+            {"n": max(volume - have, 0), "template": template},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO dossier_events (dossier_id, actor_name, action, at) "
+                "SELECT id, 'bench', 'submitted', now() FROM dossiers WHERE code LIKE 'FILL-%'"
+            )
+        )
+        task_columns = [
+            c.name for c in Task.__table__.columns if c.name not in ("id", "dossier_id")
+        ]
+        task_names = ", ".join(task_columns)
+        template_task = connection.execute(text("SELECT min(id) FROM tasks")).scalar_one()
+        connection.execute(
+            text(
+                f"INSERT INTO tasks (dossier_id, {task_names}) "
+                f"SELECT d.id, {', '.join('t.' + c for c in task_columns)} "
+                "FROM dossiers d, tasks t WHERE d.code LIKE 'FILL-%' AND d.id % 5 = 0 "
+                "AND t.id = :template"
+            ),
+            {"template": template_task},
+        )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+
+
+def step_p50_at_volume(url: str, lifecycles: int, volume: int) -> None:
+    """The step p50 with few dossiers, then with `volume` of them."""
+    small = _platform_run(url, lifecycles)[2]
+    started = time.perf_counter()
+    fill_dossiers(url, volume)
+    filled = time.perf_counter() - started
+    big = _platform_run(url, lifecycles)[2]
+    small_p50, big_p50 = statistics.median(small), statistics.median(big)
+    print(f"\nPostgreSQL step p50 by volume (filled in {filled:.0f} s)")
+    print(f"  ~1,000 dossiers:           {small_p50:8.2f} ms")
+    print(f"  {volume:,} dossiers:   {big_p50:8.2f} ms   ({big_p50 / small_p50:.2f}x)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lifecycles", type=int, default=100)
+    parser.add_argument("--volume", type=int, default=1_000_000)
     args = parser.parse_args()
 
     raw_rate, _, raw_size = raw_steps_per_second(args.lifecycles)
@@ -180,6 +248,7 @@ def main() -> None:
     postgres = os.environ.get("MOTCUA_BENCH_POSTGRES_URL")
     if postgres:
         platform_figures("PostgreSQL", postgres, args.lifecycles, raw_rate)
+        step_p50_at_volume(postgres, args.lifecycles, args.volume)
     else:
         print("\nPostgreSQL: set MOTCUA_BENCH_POSTGRES_URL to an empty database to measure it.")
 
