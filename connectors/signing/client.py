@@ -1,4 +1,8 @@
-"""PAdES signatures with the agency's key (PKCS#12) and an RFC 3161 timestamp, with pyHanko.
+"""PAdES signatures with the agency's key and an RFC 3161 timestamp, with pyHanko.
+
+The key is a PKCS#12 file, or, when `pkcs11_module` is set, a key held in a hardware security
+module (or a smart-card token) reached through its PKCS#11 module; the certificate then comes
+from `pkcs11_certificate` (a PEM file), since many HSMs keep only keys.
 
 The signature is PAdES B-T: a CAdES detached signature (SubFilter ETSI.CAdES.detached) over the
 whole file, the signer's chain and its revocation status (OCSP or CRL, fetched at signing time)
@@ -12,7 +16,8 @@ the defaults are the local authority `make run` starts (connectors/signing/sandb
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -72,6 +77,21 @@ SETTINGS = declare(
                 default=f"{DEFAULT_DIRECTORY}/root.pem",
             ),
             Setting("timeout", "Thời gian chờ (giây)", "MOTCUA_SIGNING_TIMEOUT", default="10"),
+            Setting(
+                "pkcs11_module",
+                "Thư viện PKCS#11 của HSM (để trống: dùng tệp PKCS#12)",
+                "MOTCUA_SIGNING_PKCS11_MODULE",
+            ),
+            Setting("pkcs11_token", "Nhãn token trên HSM", "MOTCUA_SIGNING_PKCS11_TOKEN"),
+            Setting(
+                "pkcs11_pin", "Mã PIN người dùng HSM", "MOTCUA_SIGNING_PKCS11_PIN", secret=True
+            ),
+            Setting("pkcs11_key_label", "Nhãn khóa ký trên HSM", "MOTCUA_SIGNING_PKCS11_KEY"),
+            Setting(
+                "pkcs11_certificate",
+                "Chứng thư số của khóa trên HSM (tệp PEM)",
+                "MOTCUA_SIGNING_PKCS11_CERTIFICATE",
+            ),
         ),
         sandbox="python -m connectors.signing.sandbox --port 5010 --directory var/signing",
     )
@@ -93,6 +113,11 @@ class SigningSettings:
     tsa_url: str
     trust_roots: str
     timeout: float = 10.0
+    pkcs11_module: str = ""
+    pkcs11_token: str = ""
+    pkcs11_pin: str = ""
+    pkcs11_key_label: str = ""
+    pkcs11_certificate: str = ""
 
     @classmethod
     def read(cls, stored: Mapping[str, str] | None = None) -> SigningSettings:
@@ -107,6 +132,11 @@ class SigningSettings:
             tsa_url=given.get("tsa_url", DEFAULT_TSA_URL),
             trust_roots=given.get("trust_roots", f"{DEFAULT_DIRECTORY}/root.pem"),
             timeout=timeout,
+            pkcs11_module=given.get("pkcs11_module", ""),
+            pkcs11_token=given.get("pkcs11_token", ""),
+            pkcs11_pin=given.get("pkcs11_pin", ""),
+            pkcs11_key_label=given.get("pkcs11_key_label", ""),
+            pkcs11_certificate=given.get("pkcs11_certificate", ""),
         )
 
 
@@ -137,18 +167,57 @@ def validation_context(trust_roots: list[asn1_x509.Certificate]) -> ValidationCo
 def sign_pdf(pdf: bytes, settings: SigningSettings, *, reason: str, location: str) -> SignedPdf:
     """The PDF with the agency's PAdES B-T signature appended as an incremental update."""
     try:
+        roots = load_trust_roots(settings.trust_roots)
+    except (OSError, ValueError) as error:
+        raise OperationFailed(f"signing: cannot read the trust roots: {error}") from error
+    if settings.pkcs11_module:
+        with _hsm_signer(settings) as signer:
+            return _sign_with(signer, pdf, settings, roots, reason=reason, location=location)
+    try:
         signer = signers.SimpleSigner.load_pkcs12_data(
             Path(settings.pkcs12_path).read_bytes(),
             other_certs=[],
             passphrase=settings.pkcs12_password.encode(),
         )
-        roots = load_trust_roots(settings.trust_roots)
     except OSError as error:
-        raise OperationFailed(f"signing: cannot read the key or roots: {error}") from error
+        raise OperationFailed(f"signing: cannot read the key: {error}") from error
     except ValueError as error:
         raise OperationFailed(f"signing: cannot open the PKCS#12 file: {error}") from error
     if signer is None:
         raise OperationFailed("signing: cannot open the PKCS#12 file (wrong password?)")
+    return _sign_with(signer, pdf, settings, roots, reason=reason, location=location)
+
+
+@contextmanager
+def _hsm_signer(settings: SigningSettings) -> Iterator[signers.Signer]:
+    """A signer whose key never leaves the HSM; the session is closed after the signature."""
+    from pkcs11.exceptions import PKCS11Error
+    from pyhanko.sign.pkcs11 import PKCS11Signer, TokenCriteria, open_pkcs11_session
+
+    try:
+        certificate = load_trust_roots(settings.pkcs11_certificate)[0]
+        session = open_pkcs11_session(
+            settings.pkcs11_module,
+            token_criteria=TokenCriteria(label=settings.pkcs11_token or None),
+            user_pin=settings.pkcs11_pin or None,
+        )
+    except (OSError, ValueError, IndexError, PKCS11Error) as error:
+        raise OperationFailed(f"signing: cannot open the HSM: {error!r}") from error
+    try:
+        yield PKCS11Signer(session, key_label=settings.pkcs11_key_label, signing_cert=certificate)
+    finally:
+        session.close()
+
+
+def _sign_with(
+    signer: signers.Signer,
+    pdf: bytes,
+    settings: SigningSettings,
+    roots: list[asn1_x509.Certificate],
+    *,
+    reason: str,
+    location: str,
+) -> SignedPdf:
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         reason=reason,

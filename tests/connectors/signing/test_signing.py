@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+from dataclasses import replace
 
 import pytest
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    pkcs12,
+)
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -12,6 +22,7 @@ from pypdf import PdfReader
 
 from connectors.contract import OperationFailed, OperationRefused
 from connectors.signing.client import REVOKED, load_trust_roots, sign_pdf
+from connectors.signing.sandbox import DEMO_PASSWORD
 from tests.documents import pdf_text
 from tests.signing import result_pdf
 
@@ -71,3 +82,65 @@ def test_the_timestamp_server_down_is_a_temporary_failure(signing_authority):
 def test_a_file_that_is_not_a_pdf_is_refused(signing_authority):
     with pytest.raises(OperationRefused):
         signed(signing_authority, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+
+
+SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
+
+
+@pytest.fixture
+def hsm(signing_authority, tmp_path, monkeypatch):
+    """A SoftHSM token holding the agency's key (imported from its PKCS#12, then only the
+    module, the token label, the PIN and the key label are given to the signer)."""
+    if not os.path.exists(SOFTHSM) or not shutil.which("softhsm2-util"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("softhsm2 is missing: .ci/run installs it")
+        pytest.skip("softhsm2 not installed (apt-get install softhsm2)")
+    (tmp_path / "tokens").mkdir()
+    config = tmp_path / "softhsm2.conf"
+    config.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(config))
+    key, certificate, _ = pkcs12.load_key_and_certificates(
+        signing_authority.good.read_bytes(), DEMO_PASSWORD.encode()
+    )
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    certificate_file = tmp_path / "agency.pem"
+    certificate_file.write_bytes(certificate.public_bytes(Encoding.PEM))
+    tool = ["softhsm2-util"]
+    importing = ["--import", str(key_file), "--token", "motcua", "--label", "agency", "--id", "01"]
+    subprocess.run(
+        [*tool, "--init-token", "--free", "--label", "motcua", "--so-pin", "0000", "--pin", "1234"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*tool, *importing, "--pin", "1234"],
+        check=True,
+        capture_output=True,
+    )
+    key_file.unlink()
+    return replace(
+        signing_authority.settings(),
+        pkcs12_path="",
+        pkcs11_module=SOFTHSM,
+        pkcs11_token="motcua",
+        pkcs11_pin="1234",
+        pkcs11_key_label="agency",
+        pkcs11_certificate=str(certificate_file),
+    )
+
+
+def test_a_key_held_in_an_hsm_signs_through_pkcs11(signing_authority, hsm):
+    original = result_pdf()
+    result = sign_pdf(original, hsm, reason="Phê duyệt kết quả", location="Phường Bến Thành")
+    assert result.signer == "Ủy ban nhân dân phường Bến Thành"
+    assert result.content.startswith(original)
+    roots = load_trust_roots(signing_authority.directory / "root.pem")
+    embedded = PdfFileReader(io.BytesIO(result.content)).embedded_signatures
+    status = validate_pdf_signature(embedded[0], ValidationContext(trust_roots=roots))
+    assert status.bottom_line and status.intact
+
+
+def test_a_wrong_hsm_pin_is_a_failure_to_retry_after_fixing_the_settings(hsm):
+    with pytest.raises(OperationFailed, match="HSM"):
+        sign_pdf(result_pdf(), replace(hsm, pkcs11_pin="9999"), reason="x", location="y")
