@@ -6,7 +6,8 @@ BIN = $(VENV)/bin
 # provider sandbox (http://127.0.0.1:5001) and the payment and messaging providers' sandboxes
 # (VNPay 5002, national payment platform 5003, MoMo 5004, e-invoice 5005, Zalo 5006, SMS 5007)
 # and the national public-service portal's adapter (5008, with dossier and catalogue sync on)
-# and the demo certificate authority's CRL, OCSP and timestamp server (5010, keys in var/signing);
+# and the demo certificate authority's CRL, OCSP and timestamp server (5010, keys in var/signing)
+# and the remote-signing provider whose page / is the signer's phone (5012);
 # `make run SANDBOX=` starts none of them.
 SANDBOX ?= 1
 SANDBOX_ENV = MOTCUA_SMTP_HOST=127.0.0.1 MOTCUA_SMTP_PORT=8025 \
@@ -42,6 +43,7 @@ run: install
 	    --webhook-url http://127.0.0.1:5000/ket-noi/zalo/webhook & \
 	  $(BIN)/python -m connectors.sms.sandbox --port 5007 & \
 	  $(BIN)/python -m connectors.signing.sandbox --port 5010 --directory var/signing & \
+	  $(BIN)/python -m connectors.remote_signing.sandbox --port 5012 --directory var/signing & \
 	  $(BIN)/python -m connectors.national_portal.sandbox --port 5008 & \
 	  export $(SANDBOX_ENV); \
 	fi; \

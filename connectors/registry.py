@@ -21,6 +21,7 @@ BUILTIN = (
     "connectors.zalo",
     "connectors.sms",
     "connectors.signing",
+    "connectors.remote_signing",
     "connectors.national_portal",
 )
 

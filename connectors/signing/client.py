@@ -16,6 +16,8 @@ the defaults are the local authority `make run` starts (connectors/signing/sandb
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,15 +25,17 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
-from asn1crypto import pem
+from asn1crypto import cms, pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import (
     ExpiredError,
     InsufficientRevinfoError,
@@ -39,6 +43,8 @@ from pyhanko_certvalidator.errors import (
     PathValidationError,
     RevokedError,
 )
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from connectors.contract import OperationFailed, OperationRefused
 from connectors.settings import ProviderSettings, Setting, declare
@@ -160,7 +166,11 @@ def validation_context(trust_roots: list[asn1_x509.Certificate]) -> ValidationCo
     """Chains must end at one of `trust_roots`; revocation is looked up over the network and a
     certificate that names a CRL or OCSP service must get an answer from it."""
     return ValidationContext(
-        trust_roots=trust_roots, allow_fetching=True, revocation_mode="hard-fail"
+        trust_roots=trust_roots,
+        allow_fetching=True,
+        revocation_mode="hard-fail",
+        # requests, not aiohttp: each call runs in its own short event loop
+        fetcher_backend=RequestsFetcherBackend(),
     )
 
 
@@ -266,3 +276,110 @@ def _signing_error(error: Exception) -> Exception:
     if isinstance(error, SigningError):
         return OperationFailed(f"signing: {error}")
     return OperationFailed(f"signing: {type(error).__name__}: {error}")
+
+
+@dataclass(frozen=True)
+class PreparedSignature:
+    """A PDF with its signature field reserved, waiting for a remote signer's signature value.
+
+    Everything here is plain data, so it can be stored while the signer approves on their phone
+    and finished by another process: the prepared file, where its signature goes, and the CMS
+    signed attributes whose SHA-256 (`to_sign`) the signer signs.
+    """
+
+    pdf: bytes
+    document_digest: bytes
+    reserved_start: int
+    reserved_end: int
+    signed_attributes: bytes
+    certificate: bytes
+
+    @property
+    def to_sign(self) -> bytes:
+        return hashlib.sha256(self.signed_attributes).digest()
+
+
+def prepare_remote_signature(
+    pdf: bytes,
+    certificate_der: bytes,
+    settings: SigningSettings,
+    *,
+    reason: str,
+    location: str,
+) -> PreparedSignature:
+    """The first half of a remote signature: the signer's certificate is checked (chain and
+    revocation) before anything is asked of them, as for a key we hold."""
+    certificate = asn1_x509.Certificate.load(certificate_der)
+    roots = load_trust_roots(settings.trust_roots)
+    try:
+        validator = CertificateValidator(certificate, validation_context=validation_context(roots))
+        asyncio.run(validator.async_validate_usage({"non_repudiation"}))
+    except Exception as error:
+        raise _signing_error(error) from error
+    signer = signers.ExternalSigner(
+        signing_cert=certificate,
+        cert_registry=SimpleCertificateStore.from_certs(roots),
+        signature_value=bytes(256),
+    )
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        reason=reason,
+        location=location,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    except (PdfError, ValueError) as error:
+        raise OperationRefused(NOT_A_PDF, f"Tệp không phải PDF hợp lệ: {error}") from error
+    pdf_signer = signers.PdfSigner(metadata, signer=signer)
+    digest, _document, output = asyncio.run(
+        pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=16384)
+    )
+    attributes = asyncio.run(signer.signed_attrs(digest.document_digest, "sha256", use_pades=True))
+    return PreparedSignature(
+        pdf=output.getvalue(),
+        document_digest=digest.document_digest,
+        reserved_start=digest.reserved_region_start,
+        reserved_end=digest.reserved_region_end,
+        signed_attributes=attributes.dump(),
+        certificate=certificate_der,
+    )
+
+
+def finish_remote_signature(
+    prepared: PreparedSignature, signature_value: bytes, settings: SigningSettings
+) -> SignedPdf:
+    """The second half: embed the signer's signature value and a timestamp (PAdES B-T)."""
+    certificate = asn1_x509.Certificate.load(prepared.certificate)
+    roots = load_trust_roots(settings.trust_roots)
+    signer = signers.ExternalSigner(
+        signing_cert=certificate,
+        cert_registry=SimpleCertificateStore.from_certs(roots),
+        signature_value=signature_value,
+    )
+    timestamper = HTTPTimeStamper(settings.tsa_url, timeout=settings.timeout)
+    try:
+        container = asyncio.run(
+            signer.async_sign_prescribed_attributes(
+                "sha256",
+                signed_attrs=cms.CMSAttributes.load(prepared.signed_attributes),
+                timestamper=timestamper,
+            )
+        )
+        output = BytesIO(prepared.pdf)
+        PdfTBSDocument.finish_signing(
+            output,
+            PreparedByteRangeDigest(
+                prepared.document_digest, prepared.reserved_start, prepared.reserved_end
+            ),
+            container,
+        )
+    except Exception as error:
+        raise _signing_error(error) from error
+    return SignedPdf(
+        content=output.getvalue(),
+        signer=certificate.subject.native.get("common_name", certificate.subject.human_friendly),
+        certificate_serial=format(certificate.serial_number, "x"),
+        signed_at=datetime.now().astimezone(),
+    )

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 # the signing of result files
 import engine.payments.collection
 import engine.receipts.invoicing
-import engine.signing.operation  # noqa: F401
+import engine.signing.operation
+import engine.signing.remote  # noqa: F401
 from connectors.contract import CALLBACK, OperationFailed, OperationRefused
 from connectors.registry import find_operation
 from engine.connector_settings.settings import provider_settings

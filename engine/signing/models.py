@@ -15,6 +15,9 @@ PENDING = "pending"
 SIGNED = "signed"
 FAILED = "failed"
 STATE_LABELS = {PENDING: "Đang ký số", SIGNED: "Đã ký số", FAILED: "Ký số không thành công"}
+#: signed by the agency's own key (PKCS#12 or HSM), or by a person through remote signing
+AGENCY = "agency"
+REMOTE = "remote"
 
 
 class ResultSignature(Base):
@@ -29,6 +32,10 @@ class ResultSignature(Base):
     original_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
     signed_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     state: Mapped[str] = mapped_column(String(20), default=PENDING)
+    method: Mapped[str] = mapped_column(String(20), default=AGENCY)
+    #: the person asked to sign remotely, and the provider's transaction while they decide
+    signer_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    transaction_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     #: the certificate's subject (common name) and serial, as pyHanko read them when signing
     signer: Mapped[str | None] = mapped_column(String(255))
     certificate_serial: Mapped[str | None] = mapped_column(String(64))

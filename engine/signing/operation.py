@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from connectors.contract import Operation
 from connectors.registry import register
-from connectors.signing.client import SETTINGS_PROVIDER, SigningSettings, sign_pdf
+from connectors.signing.client import SETTINGS_PROVIDER, SignedPdf, SigningSettings, sign_pdf
 from engine.files.models import StoredFile
 from engine.files.storage import default_storage
 from engine.outbox.models import OutboxMessage
 from engine.outbox.waiting import CALL_ENDED
 from engine.signing.models import FAILED, SIGNED, ResultSignature
-from engine.signing.requests import IDEMPOTENCY_PREFIX, OPERATION, PDF
+from engine.signing.requests import OPERATION, PDF
 
 
 def sign_stored_pdf(
@@ -31,7 +31,11 @@ def sign_stored_pdf(
         reason=payload["reason"],
         location=payload["location"],
     )
-    key = storage.put(signed.content)
+    return stored_result(storage.put(signed.content), signed)
+
+
+def stored_result(key: str, signed: SignedPdf) -> dict:
+    """What a finished signature's outbox row records: the signed file's key and who signed."""
     return {
         "signed_key": key,
         "size": len(signed.content),
@@ -44,10 +48,16 @@ def sign_stored_pdf(
 def record_signature_call(session: Session, message: OutboxMessage, result: dict | None) -> None:
     """The worker's row ended: the result document now points at the signed file, or the
     signature records the refusal (a revoked certificate) for the officers to see."""
-    signature_id = message.idempotency_key.removeprefix(IDEMPOTENCY_PREFIX)
-    signature = session.get(ResultSignature, int(signature_id)) if signature_id.isdigit() else None
-    if signature is None:
-        return
+    signature_id = message.payload.get("signature_id")
+    signature = session.get(ResultSignature, signature_id) if signature_id else None
+    if signature is not None:
+        record_signature(session, signature, message, result)
+
+
+def record_signature(
+    session: Session, signature: ResultSignature, message: OutboxMessage, result: dict | None
+) -> None:
+    """`result` of a signing row, or None with the refusal in the row's last error."""
     if result is None:
         signature.error = (message.last_error or "").removeprefix("OperationRefused: ")
         signature.state = FAILED

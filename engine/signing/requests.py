@@ -1,10 +1,12 @@
 """The agency's signature on the result files when the leader approves ("phê duyệt và ký số").
 
-A diagram asks for it with the property `signResult` = `true` on the leader's approval task.
-When that task's completion leaves the dossier with its result ready, every PDF result file not
-yet signed gets a `ResultSignature` and an outbox row `signing/sign-pdf`; the worker signs it
-after the step committed (engine/signing/operation.py: the key and the timestamp server are I/O,
-never inside a step). The one-stop cannot return the result while a signature is pending or has
+A diagram asks for it with the property `signResult` on the leader's approval task: `true` (or
+`agency`) signs with the agency's key, `leader` asks the approving leader to sign through remote
+signing, on their phone. When that task's completion leaves the dossier with its result ready,
+every PDF result file not yet signed gets a `ResultSignature` and an outbox row: the worker signs
+it after the step committed (engine/signing/operation.py), or asks the remote-signing provider
+and waits for the leader's answer (engine/signing/remote.py); keys and providers are I/O, never
+inside a step. The one-stop cannot return the result while a signature is pending or has
 failed: the citizen only ever receives the signed file.
 """
 
@@ -13,27 +15,41 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from connectors.signing.client import SETTINGS_PROVIDER as SIGNING_PROVIDER
+from connectors.signing.client import SigningSettings
+from engine.connector_settings.settings import provider_settings
 from engine.dossiers.models import Dossier, DossierDocument
+from engine.dossiers.notices import public_base_url
 from engine.dossiers.results import RESULT
 from engine.errors import InvalidInput
 from engine.files.models import StoredFile
 from engine.outbox.models import OutboxMessage
-from engine.signing.models import PENDING, SIGNED, ResultSignature
+from engine.signing.models import AGENCY, PENDING, REMOTE, SIGNED, ResultSignature
+from engine.users.actor import Actor
+from engine.users.models import User
 from forms.validation import FORM_ERROR_KEY
 
 OPERATION = "signing/sign-pdf"
+REMOTE_OPERATION = "remote_signing/request"
+#: where the remote-signing provider tells us a signer answered (webapp/callbacks)
+REMOTE_CALLBACK_PATH = "/ket-noi/ky-so-tu-xa/thong-bao"
 IDEMPOTENCY_PREFIX = "result-signature-"
 #: the BPMN property on the approval task
 SIGN_RESULT_PROPERTY = "signResult"
 PDF = "application/pdf"
 
 
-def asks_for_signature(properties: dict) -> bool:
-    return str(properties.get(SIGN_RESULT_PROPERTY, "")).strip().lower() == "true"
+def signature_method(properties: dict) -> str | None:
+    """AGENCY, REMOTE, or None when the task asks for no signature."""
+    value = str(properties.get(SIGN_RESULT_PROPERTY, "")).strip().lower()
+    return {"true": AGENCY, AGENCY: AGENCY, "leader": REMOTE}.get(value)
 
 
-def request_result_signatures(session: Session, dossier: Dossier) -> list[ResultSignature]:
-    """A signature and its outbox row for every PDF result file not yet signed or asked for."""
+def request_result_signatures(
+    session: Session, dossier: Dossier, method: str = AGENCY, signer: Actor | None = None
+) -> list[ResultSignature]:
+    """A signature and its outbox row for every PDF result file not yet signed or asked for;
+    `signer` is the person asked when `method` is REMOTE."""
     already = select(ResultSignature.document_id).where(ResultSignature.dossier_id == dossier.id)
     documents = session.scalars(
         select(DossierDocument)
@@ -48,30 +64,52 @@ def request_result_signatures(session: Session, dossier: Dossier) -> list[Result
     ).all()
     requested = []
     for document in documents:
+        remote = method == REMOTE and signer is not None
         signature = ResultSignature(
             dossier_id=dossier.id,
             document_id=document.id,
             original_file_id=document.stored_file_id,
             state=PENDING,
+            method=REMOTE if remote else AGENCY,
+            signer_user_id=signer.user_id if remote else None,
         )
         session.add(signature)
         session.flush()
+        payload = {
+            "dossier_code": dossier.code,
+            "signature_id": signature.id,
+            "file_key": document.stored_file.storage_key,
+            "filename": document.stored_file.original_name,
+            "reason": f"Phê duyệt kết quả giải quyết hồ sơ {dossier.code}",
+            "location": dossier.agency.name,
+        }
+        if remote:
+            payload.update(remote_payload(session, signer))
         session.add(
             OutboxMessage(
                 dossier_id=dossier.id,
-                operation=OPERATION,
-                payload={
-                    "dossier_code": dossier.code,
-                    "file_key": document.stored_file.storage_key,
-                    "filename": document.stored_file.original_name,
-                    "reason": f"Phê duyệt kết quả giải quyết hồ sơ {dossier.code}",
-                    "location": dossier.agency.name,
-                },
+                operation=REMOTE_OPERATION if remote else OPERATION,
+                payload=payload,
                 idempotency_key=f"{IDEMPOTENCY_PREFIX}{signature.id}",
             )
         )
         requested.append(signature)
     return requested
+
+
+def remote_payload(session: Session, signer: Actor) -> dict:
+    """What the remote request needs besides the file: the signer's account at the provider
+    (their ID number, as the providers register people, else their user name), where the
+    provider's answer comes back, and the timestamp server and roots of provider `signing`
+    (an operation is handed one provider's settings: these travel in the payload)."""
+    user = session.get(User, signer.user_id)
+    signing = SigningSettings.read(provider_settings(session, SIGNING_PROVIDER))
+    return {
+        "signer_account": user.id_number or user.username,
+        "callback_url": f"{public_base_url()}{REMOTE_CALLBACK_PATH}",
+        "tsa_url": signing.tsa_url,
+        "trust_roots": signing.trust_roots,
+    }
 
 
 def ensure_results_signed(session: Session, dossier: Dossier) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from engine.dossiers.step import StepRecord, lock_task, run_step
 from engine.errors import Conflict, NotFound
 from engine.procedures.form_data import validated_form_data
-from engine.signing.requests import asks_for_signature, request_result_signatures
+from engine.signing.requests import request_result_signatures, signature_method
 from engine.tasks.access import may_work_on
 from engine.tasks.models import COMPLETED, OPEN, Task
 from engine.timestamps import utcnow
@@ -58,8 +58,9 @@ def complete_task(
             task_id=task.id,
         ),
     )
-    if asks_for_signature(properties) and dossier.status == RESULT_READY:
-        request_result_signatures(session, dossier)
+    method = signature_method(properties)
+    if method is not None and dossier.status == RESULT_READY:
+        request_result_signatures(session, dossier, method, actor)
     return task
 
 

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("callbacks", __name__, url_prefix="/ket-noi")
 
-from webapp.callbacks import payments, zalo  # noqa: E402, F401
+from webapp.callbacks import payments, remote_signing, zalo  # noqa: E402, F401

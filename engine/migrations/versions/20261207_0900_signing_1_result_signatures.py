@@ -23,6 +23,9 @@ def upgrade() -> None:
         sa.Column("original_file_id", sa.Integer(), nullable=False),
         sa.Column("signed_file_id", sa.Integer(), nullable=True),
         sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("method", sa.String(length=20), nullable=False),
+        sa.Column("signer_user_id", sa.Integer(), nullable=True),
+        sa.Column("transaction_id", sa.String(length=100), nullable=True),
         sa.Column("signer", sa.String(length=255), nullable=True),
         sa.Column("certificate_serial", sa.String(length=64), nullable=True),
         sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
@@ -46,7 +49,13 @@ def upgrade() -> None:
             ["stored_files.id"],
             name=op.f("fk_result_signatures_signed_file_id_stored_files"),
         ),
+        sa.ForeignKeyConstraint(
+            ["signer_user_id"],
+            ["users.id"],
+            name=op.f("fk_result_signatures_signer_user_id_users"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_result_signatures")),
+        sa.UniqueConstraint("transaction_id", name=op.f("uq_result_signatures_transaction_id")),
         sa.UniqueConstraint("document_id", name=op.f("uq_result_signatures_document_id")),
     )
     op.create_index(
