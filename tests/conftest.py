@@ -86,6 +86,21 @@ def signing(signing_authority, monkeypatch, tmp_path):
 
 
 @pytest.fixture
+def remote_signing(signing, live_server, monkeypatch):
+    """The remote-signing provider over HTTP, its signers' certificates from the local
+    authority, and the app reachable for its callbacks."""
+    from connectors.remote_signing.sandbox import RemoteSigningSandbox
+
+    sandbox = RemoteSigningSandbox(signing.sandbox.issue).start()
+    sandbox.names.update({"lanhdao": "Phạm Thị Dung", "074090001234": "Nguyễn Văn An"})
+    for name, value in sandbox.environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MOTCUA_PUBLIC_BASE_URL", live_server)
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
 def smtp(monkeypatch):
     """A real SMTP server on a free port; the e-mail connector is pointed at it."""
     sandbox = MailSandbox().start()

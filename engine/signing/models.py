@@ -1,4 +1,5 @@
-"""One agency signature requested on one result file, and how it ended."""
+"""One signature requested on one dossier document (a result file, or the applicant's form),
+and how it ended."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ AGENCY = "agency"
 REMOTE = "remote"
 
 
-class ResultSignature(Base):
-    """The result document keeps its row; once signed it points at the signed file, and the
-    unsigned original stays reachable here for the record."""
+class DocumentSignature(Base):
+    """The document keeps its row; once signed it points at the signed file, and the unsigned
+    original stays reachable here for the record."""
 
-    __tablename__ = "result_signatures"
+    __tablename__ = "document_signatures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)

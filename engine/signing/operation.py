@@ -15,7 +15,7 @@ from engine.files.models import StoredFile
 from engine.files.storage import default_storage
 from engine.outbox.models import OutboxMessage
 from engine.outbox.waiting import CALL_ENDED
-from engine.signing.models import FAILED, SIGNED, ResultSignature
+from engine.signing.models import FAILED, SIGNED, DocumentSignature
 from engine.signing.requests import OPERATION, PDF
 
 
@@ -49,13 +49,13 @@ def record_signature_call(session: Session, message: OutboxMessage, result: dict
     """The worker's row ended: the result document now points at the signed file, or the
     signature records the refusal (a revoked certificate) for the officers to see."""
     signature_id = message.payload.get("signature_id")
-    signature = session.get(ResultSignature, signature_id) if signature_id else None
+    signature = session.get(DocumentSignature, signature_id) if signature_id else None
     if signature is not None:
         record_signature(session, signature, message, result)
 
 
 def record_signature(
-    session: Session, signature: ResultSignature, message: OutboxMessage, result: dict | None
+    session: Session, signature: DocumentSignature, message: OutboxMessage, result: dict | None
 ) -> None:
     """`result` of a signing row, or None with the refusal in the row's last error."""
     if result is None:

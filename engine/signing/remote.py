@@ -37,7 +37,7 @@ from connectors.signing.client import (
 from engine.files.storage import default_storage
 from engine.outbox.models import DONE, OutboxMessage
 from engine.outbox.waiting import CALL_ENDED, CALL_STARTED
-from engine.signing.models import PENDING, ResultSignature
+from engine.signing.models import PENDING, DocumentSignature
 from engine.signing.operation import record_signature, stored_result
 from engine.signing.requests import IDEMPOTENCY_PREFIX, REMOTE_OPERATION
 from engine.timestamps import utcnow
@@ -83,8 +83,8 @@ def signer_answered(session: Session, transaction_id: str) -> bool:
     """The provider says the signer answered: queue the finishing call, once. False when the
     transaction is unknown or already answered (a repeated callback changes nothing)."""
     signature = session.scalars(
-        select(ResultSignature)
-        .where(ResultSignature.transaction_id == transaction_id)
+        select(DocumentSignature)
+        .where(DocumentSignature.transaction_id == transaction_id)
         .with_for_update()
     ).one_or_none()
     if signature is None or signature.state != PENDING:
@@ -126,14 +126,14 @@ def finish_remote_signature_call(
 
 
 def _record_transaction(session: Session, message: OutboxMessage, result: dict) -> None:
-    signature = session.get(ResultSignature, message.payload["signature_id"])
+    signature = session.get(DocumentSignature, message.payload["signature_id"])
     if signature is not None:
         signature.transaction_id = result["transaction_id"]
 
 
 def _record_finish(session: Session, message: OutboxMessage, result: dict | None) -> None:
     """The signature is signed or refused; the waiting request row ends with it."""
-    signature = session.get(ResultSignature, message.payload["signature_id"])
+    signature = session.get(DocumentSignature, message.payload["signature_id"])
     if signature is None:
         return
     record_signature(session, signature, message, result)

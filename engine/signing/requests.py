@@ -3,7 +3,7 @@
 A diagram asks for it with the property `signResult` on the leader's approval task: `true` (or
 `agency`) signs with the agency's key, `leader` asks the approving leader to sign through remote
 signing, on their phone. When that task's completion leaves the dossier with its result ready,
-every PDF result file not yet signed gets a `ResultSignature` and an outbox row: the worker signs
+every PDF result file not yet signed gets a `DocumentSignature` and an outbox row: the worker signs
 it after the step committed (engine/signing/operation.py), or asks the remote-signing provider
 and waits for the leader's answer (engine/signing/remote.py); keys and providers are I/O, never
 inside a step. The one-stop cannot return the result while a signature is pending or has
@@ -24,7 +24,7 @@ from engine.dossiers.results import RESULT
 from engine.errors import InvalidInput
 from engine.files.models import StoredFile
 from engine.outbox.models import OutboxMessage
-from engine.signing.models import AGENCY, PENDING, REMOTE, SIGNED, ResultSignature
+from engine.signing.models import AGENCY, PENDING, REMOTE, SIGNED, DocumentSignature
 from engine.users.actor import Actor
 from engine.users.models import User
 from forms.validation import FORM_ERROR_KEY
@@ -47,10 +47,12 @@ def signature_method(properties: dict) -> str | None:
 
 def request_result_signatures(
     session: Session, dossier: Dossier, method: str = AGENCY, signer: Actor | None = None
-) -> list[ResultSignature]:
+) -> list[DocumentSignature]:
     """A signature and its outbox row for every PDF result file not yet signed or asked for;
     `signer` is the person asked when `method` is REMOTE."""
-    already = select(ResultSignature.document_id).where(ResultSignature.dossier_id == dossier.id)
+    already = select(DocumentSignature.document_id).where(
+        DocumentSignature.dossier_id == dossier.id
+    )
     documents = session.scalars(
         select(DossierDocument)
         .join(StoredFile, StoredFile.id == DossierDocument.stored_file_id)
@@ -62,39 +64,49 @@ def request_result_signatures(
         )
         .order_by(DossierDocument.id)
     ).all()
-    requested = []
-    for document in documents:
-        remote = method == REMOTE and signer is not None
-        signature = ResultSignature(
+    reason = f"Phê duyệt kết quả giải quyết hồ sơ {dossier.code}"
+    remote = signer if method == REMOTE else None
+    return [request_signature(session, dossier, document, reason, remote) for document in documents]
+
+
+def request_signature(
+    session: Session,
+    dossier: Dossier,
+    document: DossierDocument,
+    reason: str,
+    remote_signer: Actor | None = None,
+) -> DocumentSignature:
+    """The signature row and the outbox row that makes it: the agency's key, or, with
+    `remote_signer`, that person's approval on their phone."""
+    signature = DocumentSignature(
+        dossier_id=dossier.id,
+        document_id=document.id,
+        original_file_id=document.stored_file_id,
+        state=PENDING,
+        method=REMOTE if remote_signer else AGENCY,
+        signer_user_id=remote_signer.user_id if remote_signer else None,
+    )
+    session.add(signature)
+    session.flush()
+    payload = {
+        "dossier_code": dossier.code,
+        "signature_id": signature.id,
+        "file_key": document.stored_file.storage_key,
+        "filename": document.stored_file.original_name,
+        "reason": reason,
+        "location": dossier.agency.name,
+    }
+    if remote_signer is not None:
+        payload.update(remote_payload(session, remote_signer))
+    session.add(
+        OutboxMessage(
             dossier_id=dossier.id,
-            document_id=document.id,
-            original_file_id=document.stored_file_id,
-            state=PENDING,
-            method=REMOTE if remote else AGENCY,
-            signer_user_id=signer.user_id if remote else None,
+            operation=REMOTE_OPERATION if remote_signer else OPERATION,
+            payload=payload,
+            idempotency_key=f"{IDEMPOTENCY_PREFIX}{signature.id}",
         )
-        session.add(signature)
-        session.flush()
-        payload = {
-            "dossier_code": dossier.code,
-            "signature_id": signature.id,
-            "file_key": document.stored_file.storage_key,
-            "filename": document.stored_file.original_name,
-            "reason": f"Phê duyệt kết quả giải quyết hồ sơ {dossier.code}",
-            "location": dossier.agency.name,
-        }
-        if remote:
-            payload.update(remote_payload(session, signer))
-        session.add(
-            OutboxMessage(
-                dossier_id=dossier.id,
-                operation=REMOTE_OPERATION if remote else OPERATION,
-                payload=payload,
-                idempotency_key=f"{IDEMPOTENCY_PREFIX}{signature.id}",
-            )
-        )
-        requested.append(signature)
-    return requested
+    )
+    return signature
 
 
 def remote_payload(session: Session, signer: Actor) -> dict:
@@ -115,8 +127,13 @@ def remote_payload(session: Session, signer: Actor) -> dict:
 def ensure_results_signed(session: Session, dossier: Dossier) -> None:
     """Refuse to return a result whose signature is still pending or failed."""
     waiting = session.scalar(
-        select(ResultSignature.id)
-        .where(ResultSignature.dossier_id == dossier.id, ResultSignature.state != SIGNED)
+        select(DocumentSignature.id)
+        .join(DossierDocument, DossierDocument.id == DocumentSignature.document_id)
+        .where(
+            DocumentSignature.dossier_id == dossier.id,
+            DocumentSignature.state != SIGNED,
+            DossierDocument.purpose == RESULT,
+        )
         .limit(1)
     )
     if waiting is not None:
@@ -129,13 +146,13 @@ def ensure_results_signed(session: Session, dossier: Dossier) -> None:
 
 def signatures_by_document(
     session: Session, dossier: Dossier
-) -> dict[int, tuple[ResultSignature, str | None]]:
+) -> dict[int, tuple[DocumentSignature, str | None]]:
     """The dossier's signatures by result document, each with why it is not signed yet (the
     refusal, or the last failed attempt while the worker retries), for the dossier pages."""
     signatures = session.scalars(
-        select(ResultSignature)
-        .where(ResultSignature.dossier_id == dossier.id)
-        .order_by(ResultSignature.id)
+        select(DocumentSignature)
+        .where(DocumentSignature.dossier_id == dossier.id)
+        .order_by(DocumentSignature.id)
     ).all()
     keys = [f"{IDEMPOTENCY_PREFIX}{s.id}" for s in signatures if s.state != SIGNED]
     errors = (

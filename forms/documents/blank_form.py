@@ -1,9 +1,11 @@
-"""A printable blank of an applicant form (Tờ khai, mẫu in), drawn from the form itself.
+"""A printable applicant form (Tờ khai), drawn from the form itself: blank, or filled.
 
 The layout walks the same render model as the HTML form (forms/rendering.py `form_fields`):
 sections become headings, groups and repeating groups keep their labels, every field gets its
 label and an empty line (or a box per choice) to fill by hand. So the paper form a citizen
-fills at home always matches the electronic one the officer types it into.
+fills at home always matches the electronic one the officer types it into. Given the answers,
+the same walk prints them instead of the dotted lines and ticks the chosen boxes: the form the
+citizen signs digitally where a procedure asks for it.
 """
 
 from __future__ import annotations
@@ -37,8 +39,16 @@ TEXTAREA_LINES = 3
 BOX = 3.6 * mm
 
 
-def blank_form_pdf(form: FormDefinition, *, procedure_name: str, agency_name: str = "") -> bytes:
-    """The PDF bytes of the blank form, A4, Noto Serif (every Vietnamese diacritic)."""
+def blank_form_pdf(
+    form: FormDefinition,
+    *,
+    procedure_name: str,
+    agency_name: str = "",
+    answers: dict | None = None,
+    signer_name: str = "",
+) -> bytes:
+    """The PDF bytes of the form, A4, Noto Serif (every Vietnamese diacritic); with `answers`,
+    filled in and closed by the signer's name for a digital signature."""
     register_fonts()
     styles = _styles()
     buffer = io.BytesIO()
@@ -49,7 +59,7 @@ def blank_form_pdf(form: FormDefinition, *, procedure_name: str, agency_name: st
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"{form.title or 'Tờ khai'} (mẫu in)",
+        title=f"{form.title or 'Tờ khai'} ({'bản khai điện tử' if answers else 'mẫu in'})",
         author=agency_name or "motcua",
     )
     width = document.width
@@ -62,11 +72,12 @@ def blank_form_pdf(form: FormDefinition, *, procedure_name: str, agency_name: st
     ]
     if agency_name:
         story.append(Paragraph(f"Kính gửi: {escape(agency_name)}", styles["subtitle"]))
-    story.append(Paragraph("Các mục có dấu (*) là bắt buộc.", styles["help"]))
+    if answers is None:
+        story.append(Paragraph("Các mục có dấu (*) là bắt buộc.", styles["help"]))
     story.append(Spacer(1, 3 * mm))
-    for node in form_fields(form):
+    for node in form_fields(form, answers) if answers is not None else form_fields(form):
         story += _node(node, styles, width, depth=0)
-    story += _signature(styles, width)
+    story += _signature(styles, width, signer_name if answers is not None else None)
     document.build(story)
     return buffer.getvalue()
 
@@ -97,6 +108,9 @@ def _input(node: Field, styles: dict, width: float, indent: float) -> list:
     if node.options:
         flowables.append(Paragraph(_label(node), style))
         flowables.append(_choices(node, styles, width - indent, indent))
+    elif node.value or node.values:
+        answer = node.value or "; ".join(node.values)
+        flowables.append(Paragraph(f"{_label(node)}: <b>{escape(answer)}</b>", style))
     elif node.widget == "textarea":
         flowables.append(Paragraph(_label(node), style))
         flowables += [_FillLine("", indent) for _ in range(TEXTAREA_LINES)]
@@ -115,8 +129,11 @@ def _input(node: Field, styles: dict, width: float, indent: float) -> list:
 
 
 def _choices(node: Field, styles: dict, width: float, indent: float) -> Table:
-    """One empty box per choice, two choices a line."""
-    cells = [["", Paragraph(escape(option.label), styles["field"])] for option in node.options]
+    """One box per choice, two choices a line; a chosen one is ticked."""
+    cells = [
+        ["X" if option.selected else "", Paragraph(escape(option.label), styles["field"])]
+        for option in node.options
+    ]
     rows = [
         [*cells[i], *(cells[i + 1] if i + 1 < len(cells) else ["", ""])]
         for i in range(0, len(cells), 2)
@@ -124,6 +141,8 @@ def _choices(node: Field, styles: dict, width: float, indent: float) -> Table:
     column = (width - 2 * BOX - 4 * mm) / 2
     table = Table(rows, colWidths=[BOX, column] * 2, rowHeights=None, hAlign="LEFT")
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("ALIGN", (0, 0), (0, -1), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -163,9 +182,18 @@ class _FillLine(Flowable):
         canvas.line(start, 3, self.width, 3)
 
 
-def _signature(styles: dict, width: float) -> list:
+def _signature(styles: dict, width: float, signer_name: str | None = None) -> list:
+    """A place to sign by hand, or, for the filled form, the name of who signs it digitally."""
     place = Paragraph("……………, ngày …… tháng …… năm ………", styles["signature_place"])
-    signer = Paragraph("<b>NGƯỜI YÊU CẦU</b><br/><i>(Ký, ghi rõ họ tên)</i>", styles["signature"])
+    if signer_name is not None:
+        signer = Paragraph(
+            f"<b>NGƯỜI YÊU CẦU</b><br/><i>(Ký số)</i><br/><br/><b>{escape(signer_name)}</b>",
+            styles["signature"],
+        )
+    else:
+        signer = Paragraph(
+            "<b>NGƯỜI YÊU CẦU</b><br/><i>(Ký, ghi rõ họ tên)</i>", styles["signature"]
+        )
     table = Table([[Paragraph("", styles["field"]), [place, signer]]], colWidths=[width / 2] * 2)
     return [Spacer(1, 6 * mm), KeepTogether([table])]
 

@@ -27,6 +27,7 @@ from engine.notifications.deliveries import deliveries_of
 from engine.payments.collection import current_payment, payment_requested
 from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
 from engine.procedures.form_data import version_form
+from engine.signing.applicant_form import may_ask_form_signature, request_form_signature
 from engine.signing.requests import signatures_by_document
 from engine.tasks.completion import complete_task
 from engine.tasks.queries import get_task, list_open_tasks
@@ -86,6 +87,7 @@ def dossier(code: str):
         documents=[document for document in documents if document.purpose != RESULT],
         result_files=applicant_result_files(db.session, dossier),
         signatures=signatures_by_document(db.session, dossier),
+        may_sign_form=may_ask_form_signature(db.session, actor, dossier),
         messages=list_messages(db.session, actor, code),
         rating=find_rating(db.session, dossier.id),
         rating_levels=RATING_LEVELS,
@@ -96,6 +98,22 @@ def dossier(code: str):
         is_applicant=is_applicant,
         deliveries=deliveries_of(db.session, dossier.id) if is_applicant else [],
     )
+
+
+@bp.post("/ho-so/<code>/ky-to-khai")
+@login_required
+def sign_form(code: str):
+    """The applicant asks to sign their form remotely; they approve on their phone."""
+    try:
+        with transaction(db.session):
+            request_form_signature(db.session, current_actor(), file_storage(), code)
+        flash(
+            "Đã gửi yêu cầu ký số tờ khai. Vui lòng mở ứng dụng ký số trên điện thoại để xác nhận.",
+            "success",
+        )
+    except InvalidInput as error:
+        flash(error.message, "error")
+    return redirect(url_for(".dossier", code=code))
 
 
 @bp.post("/ho-so/<code>/tin-nhan")

@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from connectors.remote_signing.sandbox import RemoteSigningSandbox
 from engine.db import transaction
 from engine.outbox.dispatch import perform_due
 from engine.outbox.models import DONE, WAITING, OutboxMessage
 from engine.procedures.package import load_package_dir
 from engine.procedures.publishing import publish_package
-from engine.signing.models import ResultSignature
+from engine.signing.models import DocumentSignature
 from engine.users.actor import SYSTEM
 from tests.conftest import Browser
 from tests.factories import open_task
@@ -26,14 +25,9 @@ BIRTH = Path(__file__).resolve().parents[3] / "processes" / "dang_ky_khai_sinh"
 
 
 @pytest.fixture
-def remote(signing, live_server, monkeypatch, session_factory, demo, tmp_path):
-    """The provider over HTTP, the app reachable for its callback, and the birth registration
-    republished with the approval signed by the leader (`signResult` = `leader`)."""
-    sandbox = RemoteSigningSandbox(signing.sandbox.issue).start()
-    sandbox.names["lanhdao"] = "Phạm Thị Dung"
-    for name, value in sandbox.environment.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("MOTCUA_PUBLIC_BASE_URL", live_server)
+def remote(remote_signing, session_factory, demo, tmp_path):
+    """The birth registration republished with the approval signed by the leader
+    (`signResult` = `leader`)."""
     package = tmp_path / "package"
     shutil.copytree(BIRTH, package)
     diagram = package / "process.bpmn"
@@ -46,13 +40,12 @@ def remote(signing, live_server, monkeypatch, session_factory, demo, tmp_path):
     )
     with session_factory() as session, transaction(session):
         publish_package(session, SYSTEM, load_package_dir(package))
-    yield sandbox
-    sandbox.stop()
+    return remote_signing
 
 
-def signature(session_factory) -> ResultSignature:
+def signature(session_factory) -> DocumentSignature:
     with session_factory() as session:
-        return session.scalars(select(ResultSignature)).one()
+        return session.scalars(select(DocumentSignature)).one()
 
 
 def test_the_leader_approves_on_the_phone_and_the_result_is_signed_in_their_name(

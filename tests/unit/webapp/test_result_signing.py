@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.documents_store.models import PersonalDocument
 from engine.outbox.dispatch import perform_due
 from engine.outbox.models import FAILED, OutboxMessage
-from engine.signing.models import ResultSignature
+from engine.signing.models import DocumentSignature
 from tests.conftest import Browser
 from tests.factories import complete, open_task, submit
 from tests.signing import result_pdf
@@ -124,7 +124,7 @@ def test_a_revoked_certificate_signs_nothing_and_the_officers_see_why(
     perform_due(session_factory)
 
     with session_factory() as session:
-        signature = session.scalars(select(ResultSignature)).one()
+        signature = session.scalars(select(DocumentSignature)).one()
         assert signature.state == "failed" and signature.signed_file_id is None
         row = session.scalars(
             select(OutboxMessage).where(OutboxMessage.operation == "signing/sign-pdf")

@@ -1,4 +1,4 @@
-"""signing: the agency's signature on each result file
+"""signing: the signature on a dossier document (result files, the applicant's form)
 
 Revision ID: signing_1
 Revises: notify_1
@@ -16,7 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "result_signatures",
+        "document_signatures",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dossier_id", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -32,37 +32,40 @@ def upgrade() -> None:
         sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["dossier_id"], ["dossiers.id"], name=op.f("fk_result_signatures_dossier_id_dossiers")
+            ["dossier_id"], ["dossiers.id"], name=op.f("fk_document_signatures_dossier_id_dossiers")
         ),
         sa.ForeignKeyConstraint(
             ["document_id"],
             ["dossier_documents.id"],
-            name=op.f("fk_result_signatures_document_id_dossier_documents"),
+            name=op.f("fk_document_signatures_document_id_dossier_documents"),
         ),
         sa.ForeignKeyConstraint(
             ["original_file_id"],
             ["stored_files.id"],
-            name=op.f("fk_result_signatures_original_file_id_stored_files"),
+            name=op.f("fk_document_signatures_original_file_id_stored_files"),
         ),
         sa.ForeignKeyConstraint(
             ["signed_file_id"],
             ["stored_files.id"],
-            name=op.f("fk_result_signatures_signed_file_id_stored_files"),
+            name=op.f("fk_document_signatures_signed_file_id_stored_files"),
         ),
         sa.ForeignKeyConstraint(
             ["signer_user_id"],
             ["users.id"],
-            name=op.f("fk_result_signatures_signer_user_id_users"),
+            name=op.f("fk_document_signatures_signer_user_id_users"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_result_signatures")),
-        sa.UniqueConstraint("transaction_id", name=op.f("uq_result_signatures_transaction_id")),
-        sa.UniqueConstraint("document_id", name=op.f("uq_result_signatures_document_id")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_document_signatures")),
+        sa.UniqueConstraint("transaction_id", name=op.f("uq_document_signatures_transaction_id")),
+        sa.UniqueConstraint("document_id", name=op.f("uq_document_signatures_document_id")),
     )
     op.create_index(
-        op.f("ix_result_signatures_dossier_id"), "result_signatures", ["dossier_id"], unique=False
+        op.f("ix_document_signatures_dossier_id"),
+        "document_signatures",
+        ["dossier_id"],
+        unique=False,
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_result_signatures_dossier_id"), table_name="result_signatures")
-    op.drop_table("result_signatures")
+    op.drop_index(op.f("ix_document_signatures_dossier_id"), table_name="document_signatures")
+    op.drop_table("document_signatures")
