@@ -21,6 +21,7 @@ BUILTIN = (
     "connectors.zalo",
     "connectors.sms",
     "connectors.signing",
+    "connectors.document_management",
 )
 
 log = logging.getLogger(__name__)
