@@ -5,7 +5,8 @@ BIN = $(VENV)/bin
 # `make run` also starts the local SMTP server (mail kept in var/mail) and the national identity
 # provider sandbox (http://127.0.0.1:5001) and the payment and messaging providers' sandboxes
 # (VNPay 5002, national payment platform 5003, MoMo 5004, e-invoice 5005, Zalo 5006, SMS 5007)
-# and the demo certificate authority's CRL, OCSP and timestamp server (5010, keys in var/signing);
+# and the demo certificate authority's CRL, OCSP and timestamp server (5010, keys in var/signing)
+# and the document-management system's sandbox (5011);
 # `make run SANDBOX=` starts none of them.
 SANDBOX ?= 1
 SANDBOX_ENV = MOTCUA_SMTP_HOST=127.0.0.1 MOTCUA_SMTP_PORT=8025 \
@@ -41,6 +42,7 @@ run: install
 	    --webhook-url http://127.0.0.1:5000/ket-noi/zalo/webhook & \
 	  $(BIN)/python -m connectors.sms.sandbox --port 5007 & \
 	  $(BIN)/python -m connectors.signing.sandbox --port 5010 --directory var/signing & \
+	  $(BIN)/python -m connectors.document_management.sandbox --port 5011 & \
 	  export $(SANDBOX_ENV); \
 	fi; \
 	$(BIN)/motcua worker & $(BIN)/motcua serve
