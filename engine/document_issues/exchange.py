@@ -38,6 +38,10 @@ from engine.outbox.waiting import CALL_STARTED, complete_waiting_call
 from engine.timestamps import utcnow
 
 CALLBACK_PATH = "/ket-noi/qlvb/callback"
+#: how `record_issued_document` ended
+TAKEN = "taken"
+DUPLICATE = "duplicate"
+UNKNOWN = "unknown"
 FILE_PATH = "/ket-noi/qlvb/tep"
 
 
@@ -94,20 +98,21 @@ def record_submission(session: Session, message: OutboxMessage, result: dict) ->
 CALL_STARTED[OPERATION] = record_submission
 
 
-def record_issued_document(session: Session, storage: FileStorage, issued: IssuedDocument) -> bool:
-    """What the system issued, taken once; False when it was already taken or is unknown."""
+def record_issued_document(session: Session, storage: FileStorage, issued: IssuedDocument) -> str:
+    """What the system issued, taken once: TAKEN; DUPLICATE when it was taken already, UNKNOWN
+    when its reference is none of our submissions."""
     message = session.scalar(
         select(OutboxMessage).where(
             OutboxMessage.idempotency_key == issued.reference, OutboxMessage.operation == OPERATION
         )
     )
     if message is None or message.dossier_id is None:
-        return False
+        return UNKNOWN
     dossier = lock_dossier(session, message.dossier_id)
     session.refresh(message)
     issue = _issue_of(session, message)
     if message.status == DONE or issue.state == ISSUED:
-        return False
+        return DUPLICATE
     sent = {int(item["document_id"]) for item in message.payload.get("documents", [])}
     files = []
     for returned in issued.files:
@@ -140,7 +145,7 @@ def record_issued_document(session: Session, storage: FileStorage, issued: Issue
     issue.provider_id = issued.provider_id[:100]
     issue.number, issue.issued_on = issued.number, issued.issued_on
     issue.files, issue.state, issue.issued_at = files, ISSUED, utcnow()
-    return complete_waiting_call(
+    completed = complete_waiting_call(
         session,
         message.id,
         {"number": issued.number, "issued_on": issued.issued_on.isoformat()},
@@ -151,6 +156,7 @@ def record_issued_document(session: Session, storage: FileStorage, issued: Issue
             note=f"Văn bản số {issued.number} ngày {short_date(issued.issued_on)}",
         ),
     )
+    return TAKEN if completed else DUPLICATE
 
 
 def current_issue(session: Session, dossier_id: int) -> DocumentIssue | None:

@@ -18,6 +18,8 @@ from connectors.document_management.client import (
 from engine.connector_settings.settings import provider_settings
 from engine.db import transaction
 from engine.document_issues.exchange import (
+    TAKEN,
+    UNKNOWN,
     record_issued_document,
     result_file_for_link,
     shared_secret,
@@ -46,7 +48,8 @@ def document_file(file_id: int, token: str):
 @bp.post("/qlvb/callback")
 @csrf.exempt
 def document_issued():
-    """The number, the date and the signed files: verified, taken once, answered at once."""
+    """The number, the date and the signed files: verified, taken once, answered at once; a
+    signed callback about no submission of ours is 404, for the system's operators to see."""
     settings = provider_settings(db.session, SETTINGS_PROVIDER)
     db.session.rollback()
     try:
@@ -57,5 +60,7 @@ def document_issued():
     except MalformedCallback as error:
         return {"error": "malformed", "message": str(error)}, 400
     with transaction(db.session):
-        taken = record_issued_document(db.session, file_storage(), issued)
-    return {"received": True, "duplicate": not taken}, 200
+        outcome = record_issued_document(db.session, file_storage(), issued)
+    if outcome == UNKNOWN:
+        return {"error": "unknown_reference"}, 404
+    return {"received": True, "duplicate": outcome != TAKEN}, 200

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from datetime import date, timedelta
 
 import pytest
 import requests
 from sqlalchemy import func, select, update
 
+from connectors.document_management.client import body_signature, file_link_token
 from connectors.document_management.sandbox import DocumentManagementSandbox
 from engine.document_issues.models import DocumentIssue
 from engine.document_issues.polling import poll_document_issues
@@ -19,6 +21,7 @@ from engine.dossiers.models import DossierDocument, DossierEvent
 from engine.files.models import StoredFile
 from engine.outbox.dispatch import perform_due
 from engine.outbox.models import DONE, PENDING, WAITING, OutboxMessage
+from engine.tasks.models import OPEN, Task
 from engine.timestamps import utcnow
 from engine.workflow.serialization import SPEC_CACHE
 from tests.document_management import publish_numbered_birth_registration
@@ -79,8 +82,6 @@ def approved_with_result(browser, demo, session_factory, content: bytes) -> tupl
 
 
 def open_tasks(session_factory, dossier_id: int) -> list[str]:
-    from engine.tasks.models import OPEN, Task
-
     with session_factory() as session:
         return sorted(
             session.scalars(
@@ -179,6 +180,16 @@ def test_a_callback_with_a_bad_signature_changes_nothing(browser, demo, session_
     assert issue_row(session_factory, dossier_id).status == WAITING
     assert open_tasks(session_factory, dossier_id) == []
 
+    stranger = json.dumps({**submission["issued"], "reference": "not-ours"}).encode()
+    unknown = requests.post(
+        submission["payload"]["callback_url"],
+        data=stranger,
+        headers={"X-QLVB-Signature": body_signature(qlvb.shared_secret, stranger)},
+        timeout=10,
+    )
+    assert unknown.status_code == 404
+    assert counts(session_factory, dossier_id) == before
+
 
 def test_file_links_serve_only_result_files_with_a_valid_hmac(browser, demo, session_factory, qlvb):
     original = result_pdf()
@@ -205,8 +216,6 @@ def test_file_links_serve_only_result_files_with_a_valid_hmac(browser, demo, ses
         session.add(other)
         session.commit()
         other_id = other.id
-    from connectors.document_management.client import file_link_token
-
     signed_other = f"{prefix}/{other_id}/{file_link_token(qlvb.shared_secret, other_id)}"
     assert requests.get(signed_other, timeout=10).status_code == 404, "not a result file"
     assert requests.get(f"{prefix}/{other_id}/{token}", timeout=10).status_code == 404
