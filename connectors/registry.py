@@ -23,6 +23,7 @@ BUILTIN = (
     "connectors.signing",
     "connectors.remote_signing",
     "connectors.national_portal",
+    "connectors.document_management",
 )
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ def import_all_models() -> None:
     import engine.connector_settings.models
     import engine.connector_tokens.models
     import engine.deadlines.models
+    import engine.document_issues.models
     import engine.documents_store.models
     import engine.dossiers.models
     import engine.dossiers.search

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.connector_tokens.store import install_token_stores
 from engine.db import make_engine, make_session_factory
 from engine.deadlines.escalation import sweep_deadline_warnings
+from engine.document_issues.polling import poll_document_issues
 from engine.heartbeat.workers import beat, this_worker_id
 from engine.national_portal.catalogue import FETCH_EVERY_SECONDS as CATALOGUE_EVERY_SECONDS
 from engine.national_portal.catalogue import fetch_portal_catalogue
@@ -50,6 +51,7 @@ def worker_scheduler(
             fire_due_timers,
             perform_due,
             reconcile_payments,
+            poll_document_issues,
             sweep_deadline_warnings,
             sweep_rate_limits,
         )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from engine.calendar.written_dates import short_date
 from engine.dossiers.statuses import get_status, status_label
 from engine.timestamps import LOCAL_TZ
 from engine.users.admin_audit import action_label
@@ -24,6 +25,7 @@ def local_time(value: datetime | None, pattern: str = "%H:%M %d/%m/%Y") -> str:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(amount_in_figures, "money")
+    app.add_template_filter(short_date, "short_date")
     app.add_template_filter(action_label, "audit_action")
     app.add_template_filter(status_label, "status_label")
     app.add_template_filter(lambda code: get_status(code).final, "status_final")

@@ -40,6 +40,8 @@ LEADER_NOTICE = "notify/leader"
 ZALO_NOTICE = "zalo/send-template"
 SMS_NOTICE = "sms/send"
 PAYMENT_COLLECT = "payment/collect"
+#: the result documents numbered and signed by the document-management system
+DOCUMENT_ISSUE = "qlvb/issue-document"
 #: statuses the applicant is told about whenever a step reaches them (the BPMN need not ask)
 STATUS_NOTICES = ("refused", "supplement_requested", "result_ready", "returned")
 #: whom a staff notice goes to when its payload names no one
@@ -137,6 +139,10 @@ def addressed_payload(session: Session, dossier: Dossier, operation: str, payloa
         from engine.payments.collection import fee_payload
 
         return {**payload, **fee_payload(dossier)}
+    if operation == DOCUMENT_ISSUE:
+        from engine.document_issues.exchange import issue_payload
+
+        return issue_payload(session, dossier, payload)
     return payload
 
 

@@ -27,7 +27,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 # imported for what they register: what a started payment and an issued e-invoice record, and
-# the signing of result files
+# the signing of result files, a submission to the document-management system
+import engine.document_issues.exchange
 import engine.payments.collection
 import engine.receipts.invoicing
 import engine.signing.operation

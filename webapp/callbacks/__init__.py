@@ -1,4 +1,5 @@
-"""What providers call: payment notifications (IPN), the payer's browser return, Zalo OA events.
+"""What providers call: payment notifications (IPN), the payer's browser return, Zalo OA events,
+the document-management system's file fetches and callbacks.
 
 No session, no CSRF token: a provider's request proves itself by its signature, which the
 provider's connector verifies before anything is read from it.
@@ -8,4 +9,9 @@ from flask import Blueprint
 
 bp = Blueprint("callbacks", __name__, url_prefix="/ket-noi")
 
-from webapp.callbacks import payments, remote_signing, zalo  # noqa: E402, F401
+from webapp.callbacks import (  # noqa: E402, F401
+    document_management,
+    payments,
+    remote_signing,
+    zalo,
+)

@@ -11,6 +11,7 @@ from engine.deadlines.extension_requests import (
     pending_request,
 )
 from engine.deadlines.extensions import list_extensions
+from engine.document_issues.exchange import current_issue, issue_requested
 from engine.dossiers.messages import list_messages
 from engine.dossiers.overview import dossier_overview
 from engine.dossiers.results import list_result_files
@@ -30,6 +31,7 @@ EVENT_LABELS = {
     "deadline_extended": "Gia hạn giải quyết",
     "service_refused": "Kết nối từ chối",
     "payment_received": "Đã thu phí, lệ phí",
+    "document_issued": "Hệ thống quản lý văn bản đã cấp số",
 }
 CLOCK_LABELS = {
     "not_started": "Chưa bắt đầu tính (hồ sơ chưa được tiếp nhận)",
@@ -58,6 +60,8 @@ def render_dossier(
         overview=overview,
         result_files=list_result_files(db.session, dossier),
         signatures=signatures_by_document(db.session, dossier),
+        document_issue=current_issue(db.session, dossier.id),
+        document_issue_requested=issue_requested(db.session, dossier.id),
         event_labels=EVENT_LABELS,
         clock_labels=CLOCK_LABELS,
         messages=list_messages(db.session, actor, code),
