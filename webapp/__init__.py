@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # behind HTTPS (production), the session cookie never travels in clear
+        SESSION_COOKIE_SECURE=os.environ.get("MOTCUA_HTTPS", "") == "1",
         WTF_CSRF_TIME_LIMIT=None,
         PUBLIC_BASE_URL=public_base_url(),
     )
@@ -38,7 +40,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
-    from webapp import accounts, admin, api, auth, callbacks, errors, portal, statistics, workspace
+    from webapp import (
+        accounts,
+        admin,
+        api,
+        auth,
+        callbacks,
+        errors,
+        portal,
+        security_headers,
+        statistics,
+        workspace,
+    )
     from webapp.presentation import register_filters
 
     app.register_blueprint(auth.bp)
@@ -50,5 +63,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(callbacks.bp)
     app.register_blueprint(statistics.bp)
     errors.register(app)
+    security_headers.register(app)
     register_filters(app)
     return app
