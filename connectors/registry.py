@@ -24,6 +24,7 @@ BUILTIN = (
     "connectors.remote_signing",
     "connectors.national_portal",
     "connectors.document_management",
+    "connectors.vnpost",
 )
 
 log = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ def import_all_models() -> None:
     import engine.notifications.models
     import engine.outbox.models
     import engine.payments.models
+    import engine.postal.models
     import engine.procedures.models
     import engine.rate_limits.models
     import engine.receipts.models

@@ -49,6 +49,9 @@ class Dossier(Base):
     form_data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: a dossier fetched by the post office: when it was handed over to the agency, its legal
+    #: receipt time (Quyết định 45/2016/QĐ-TTg); reception counts the deadline from it
+    posted_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: legal due time; moves on when the clock stood still
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     #: set while the clock stands still (supplement requested)

@@ -11,6 +11,7 @@ from engine.dossiers.notices import queue_applicant_notice
 from engine.dossiers.submission import submit_dossier
 from engine.errors import InvalidInput
 from engine.outbox.models import OutboxMessage
+from engine.postal.shipments import PostalChoice, request_postal_services
 from engine.procedures.form_data import validated_form_data
 from engine.procedures.queries import get_procedure, latest_version
 from engine.users.actor import Actor
@@ -26,9 +27,11 @@ def submit_online(
     attachments: dict[str, int],
     *,
     agency_id: int | None = None,
+    postal: PostalChoice | None = None,
 ) -> Dossier:
     """Check the form and the documents together (every error at once), then create the
-    dossier, link its files, drop the draft and enqueue the confirmation e-mail.
+    dossier, link its files, order the postal services chosen, drop the draft and enqueue the
+    confirmation e-mail.
 
     `agency_id` is the receiving unit the applicant chose, when several handle the procedure.
     """
@@ -39,11 +42,18 @@ def submit_online(
         validated_form_data(version, version.procedure_record().get("applicant_form"), data)
     except InvalidInput as error:
         errors = {**error.field_errors, **errors}
+    try:
+        if postal is not None:
+            postal.check()
+    except InvalidInput as error:
+        errors = {**errors, **error.field_errors}
     if errors:
         raise InvalidInput("Hồ sơ chưa đầy đủ, vui lòng kiểm tra lại.", errors)
 
     dossier = submit_dossier(session, actor, procedure_code, data, agency_id=agency_id)
     attach_documents(session, actor, dossier, slots, attachments)
+    if postal is not None:
+        request_postal_services(session, dossier, postal)
     draft = find_draft(session, actor, procedure_code)
     if draft is not None:
         session.delete(draft)

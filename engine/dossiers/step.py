@@ -32,6 +32,7 @@ from engine.dossiers.results import RETURNED, file_returned_results
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
 from engine.national_portal.sync import queue_portal_sync
+from engine.postal.shipments import ensure_posted_in, order_result_delivery
 from engine.signing.requests import ensure_results_signed
 from engine.tasks.due_state import refresh_task_due_times, running_due_at
 from engine.tasks.models import CANCELLED, OPEN, Task
@@ -42,6 +43,9 @@ from engine.workflow import runtime
 from engine.workflow.models import Timer, WorkflowState
 from engine.workflow.serialization import dump_state
 
+#: the statuses' clocks that mean the dossier has been received
+RECEIVED_CLOCKS = ("running", "finished")
+RESULT_READY = "result_ready"
 #: what a step does to the loaded workflow before engine steps run
 WorkflowAction = Callable[[BpmnWorkflow], None]
 
@@ -139,7 +143,11 @@ def run_step(
     old_status, previous_due = dossier.status, running_due_at(dossier)
     new_status = record.status or _derive_status(session, dossier, workflow)
     if new_status != old_status:
+        if dossier.received_at is None and get_status(new_status).clock in RECEIVED_CLOCKS:
+            ensure_posted_in(session, dossier)
         apply_status(dossier, new_status, now, calendar)
+        if new_status == RESULT_READY:
+            order_result_delivery(session, dossier)
         if new_status == RETURNED:
             ensure_results_signed(session, dossier)
             file_returned_results(session, dossier, workflow)
@@ -194,9 +202,10 @@ def apply_status(
     old = get_status(dossier.status)
     new = get_status(code)
     started = dossier.received_at is not None
-    if not started and new.clock in ("running", "finished"):
-        dossier.received_at = now
-        dossier.due_at = calendar().deadline_due_at(now, dossier_deadline(dossier))
+    if not started and new.clock in RECEIVED_CLOCKS:
+        # a dossier the post office brought counts from its hand-over to the agency
+        dossier.received_at = received = dossier.posted_in_at or now
+        dossier.due_at = calendar().deadline_due_at(received, dossier_deadline(dossier))
     elif started and new.clock == "paused" and old.clock != "paused":
         dossier.paused_at = now
     elif started and old.clock == "paused" and new.clock != "paused" and dossier.paused_at:

@@ -27,9 +27,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 # imported for what they register: what a started payment and an issued e-invoice record, and
-# the signing of result files, a submission to the document-management system
+# the signing of result files, a submission to the document-management system, a postal order
 import engine.document_issues.exchange
 import engine.payments.collection
+import engine.postal.orders
 import engine.receipts.invoicing
 import engine.signing.operation
 import engine.signing.remote  # noqa: F401
