@@ -8,7 +8,7 @@ BIN = $(VENV)/bin
 # and the national public-service portal's adapter (5008, with dossier and catalogue sync on)
 # and the demo certificate authority's CRL, OCSP and timestamp server (5010, keys in var/signing)
 # and the remote-signing provider whose page / is the signer's phone (5012)
-# and the document-management system's sandbox (5011);
+# and the document-management system's sandbox (5011) and the post office (VNPost, 5009);
 # `make run SANDBOX=` starts none of them.
 SANDBOX ?= 1
 SANDBOX_ENV = MOTCUA_SMTP_HOST=127.0.0.1 MOTCUA_SMTP_PORT=8025 \
@@ -47,6 +47,7 @@ run: install
 	  $(BIN)/python -m connectors.remote_signing.sandbox --port 5012 --directory var/signing & \
 	  $(BIN)/python -m connectors.national_portal.sandbox --port 5008 & \
 	  $(BIN)/python -m connectors.document_management.sandbox --port 5011 & \
+	  $(BIN)/python -m connectors.vnpost.sandbox --port 5009 & \
 	  export $(SANDBOX_ENV); \
 	fi; \
 	$(BIN)/motcua worker & $(BIN)/motcua serve

@@ -22,6 +22,8 @@ from engine.national_portal.incoming import FETCH_EVERY_SECONDS as INCOMING_EVER
 from engine.national_portal.incoming import fetch_portal_dossiers
 from engine.outbox.dispatch import perform_due
 from engine.payments.reconciliation import reconcile_payments
+from engine.postal.tracking import EVERY_SECONDS as TRACKING_EVERY_SECONDS
+from engine.postal.tracking import track_shipments
 from engine.rate_limits.counters import sweep_rate_limits
 from engine.timestamps import utcnow
 from engine.workflow.timers import fire_due_timers
@@ -41,7 +43,8 @@ def worker_scheduler(
     session_factory: sessionmaker[Session], interval_seconds: float = 2.0
 ) -> BlockingScheduler:
     """The worker's jobs, not yet started: timers, outbox, deadline warnings, heartbeat and the
-    national portal's incoming dossiers and catalogue (each at its own, slower pace)."""
+    national portal's incoming dossiers and catalogue and the post office's tracking (each at
+    its own, slower pace)."""
     # connectors with rotating OAuth tokens (Zalo) keep them in this database
     install_token_stores(session_factory)
     scheduler = BlockingScheduler(timezone="UTC")
@@ -59,6 +62,7 @@ def worker_scheduler(
     jobs.append((beat, [session_factory, this_worker_id()], interval_seconds))
     jobs.append((fetch_portal_dossiers, [session_factory], INCOMING_EVERY_SECONDS))
     jobs.append((fetch_portal_catalogue, [session_factory], CATALOGUE_EVERY_SECONDS))
+    jobs.append((track_shipments, [session_factory], TRACKING_EVERY_SECONDS))
     for job, args, seconds in jobs:
         scheduler.add_job(
             job,

@@ -20,7 +20,7 @@ import secrets
 import threading
 
 import requests
-from flask import Flask, abort, request
+from flask import Flask, abort, render_template_string, request
 
 from connectors.sandbox_server import SandboxServer
 from connectors.vnpost.client import (
@@ -30,6 +30,17 @@ from connectors.vnpost.client import (
     SIGNATURE_HEADER,
     STATUSES,
 )
+
+DESK = """<!doctype html><html lang="vi"><meta charset="utf-8"><title>Bưu điện thử nghiệm</title>
+<h1>Bưu điện thử nghiệm</h1><table border="1" cellpadding="4">
+<tr><th>Mã vận đơn</th><th>Loại</th><th>Người gửi → người nhận</th><th>Trạng thái</th><th></th></tr>
+{% for code, o in orders.items() %}<tr><td>{{ code }}</td><td>{{ o.kind }}</td>
+<td>{{ o.sender.address }} → {{ o.receiver.address }}</td><td>{{ o.status }}</td><td>
+{% for s in ("ACCEPTED", "DELIVERED", "RETURNED") %}<form method="post"
+action="/_sandbox/advance/{{ code }}"><input type="hidden" name="status" value="{{ s }}">
+<input type="hidden" name="attempts" value="{{ 2 if s == 'RETURNED' else 0 }}">
+<button>{{ s }}</button></form>{% endfor %}</td></tr>
+{% else %}<tr><td colspan="5">Chưa có yêu cầu nào.</td></tr>{% endfor %}</table></html>"""
 
 PROVINCES = ("Hồ Chí Minh", "Hà Nội", "Đà Nẵng", "Cần Thơ", "Hải Phòng", "Bình Dương")
 
@@ -52,7 +63,7 @@ def create_post_office_app() -> Flask:
 
     @app.before_request
     def guard():
-        if request.path.startswith("/_sandbox"):
+        if request.path.startswith("/_sandbox") or request.path == "/":
             return None
         if state["down"]:
             abort(503)
@@ -122,10 +133,15 @@ def create_post_office_app() -> Flask:
         order["status"] = "CANCELLED"
         return {"status": "CANCELLED"}
 
+    @app.get("/")
+    def counter():
+        """The post office's desk for the demo: each order, and buttons to move it on."""
+        return render_template_string(DESK, orders=state["orders"])
+
     @app.post("/_sandbox/advance/<code>")
     def advance(code: str):
         order = state["orders"].get(code) or abort(404)
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(silent=True) or request.form.to_dict()
         if body.get("status") not in STATUSES:
             abort(400)
         order["status"] = body["status"]

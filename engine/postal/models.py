@@ -56,6 +56,8 @@ class PostalShipment(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when the tracking poll last asked the post office
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def label(self) -> str:

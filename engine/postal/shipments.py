@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.agencies.models import Agency
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.notices import public_base_url
 from engine.errors import InvalidInput
@@ -61,9 +62,9 @@ class PostalChoice:
             raise InvalidInput("Thông tin bưu chính chưa đầy đủ.", errors)
 
 
-def agency_address(dossier: Dossier) -> str:
+def agency_address(agency: Agency) -> str:
     """Where the post office hands dossiers over and collects results: the agency's one-stop."""
-    return f"Bộ phận Một cửa, {dossier.agency.name}"
+    return f"Bộ phận Một cửa, {agency.name}"
 
 
 def request_postal_services(session: Session, dossier: Dossier, choice: PostalChoice) -> None:
@@ -165,21 +166,9 @@ def apply_provider_status(
     return True
 
 
-def open_shipments(session: Session, limit: int = 200) -> list[tuple[int, str]]:
-    """(id, order code) of shipments the post office has not finished, for the tracking poll."""
-    return list(
-        session.execute(
-            select(PostalShipment.id, PostalShipment.order_code)
-            .where(PostalShipment.order_code.is_not(None), PostalShipment.status.in_((1, 2)))
-            .order_by(PostalShipment.updated_at)
-            .limit(limit)
-        ).all()
-    )
-
-
 def _order(session: Session, dossier: Dossier, shipment: PostalShipment) -> None:
     citizen = {"name": shipment.recipient, "phone": shipment.phone, "address": shipment.address}
-    agency = {"name": dossier.agency.name, "phone": "", "address": agency_address(dossier)}
+    agency = {"name": dossier.agency.name, "phone": "", "address": agency_address(dossier.agency)}
     pickup = shipment.direction == PICKUP
     session.add(
         OutboxMessage(

@@ -12,6 +12,7 @@ bp = Blueprint("callbacks", __name__, url_prefix="/ket-noi")
 from webapp.callbacks import (  # noqa: E402, F401
     document_management,
     payments,
+    postal,
     remote_signing,
     zalo,
 )

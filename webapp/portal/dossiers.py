@@ -26,6 +26,7 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.notifications.deliveries import deliveries_of
 from engine.payments.collection import current_payment, payment_requested
 from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
+from engine.postal.shipments import shipments_of
 from engine.procedures.form_data import version_form
 from engine.signing.applicant_form import may_ask_form_signature, request_form_signature
 from engine.signing.requests import signatures_by_document
@@ -87,6 +88,7 @@ def dossier(code: str):
         documents=[document for document in documents if document.purpose != RESULT],
         result_files=applicant_result_files(db.session, dossier),
         signatures=signatures_by_document(db.session, dossier),
+        shipments=shipments_of(db.session, dossier.id),
         may_sign_form=may_ask_form_signature(db.session, actor, dossier),
         messages=list_messages(db.session, actor, code),
         rating=find_rating(db.session, dossier.id),

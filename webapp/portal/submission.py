@@ -13,6 +13,7 @@ from engine.dossiers.public_lookup import appointment
 from engine.dossiers.queries import get_dossier
 from engine.errors import InvalidInput
 from engine.files.models import StoredFile
+from engine.postal.quotes import postal_quote
 from engine.procedures.form_data import applicant_form_name, version_form
 from engine.procedures.queries import get_procedure, latest_version
 from engine.procedures.receiving_units import receiving_agencies
@@ -23,6 +24,7 @@ from webapp.extensions import csrf, db
 from webapp.form_input import posted_data
 from webapp.portal import bp
 from webapp.portal.draft_stash import COOKIE, same_origin_post, stash_value, stashed_form
+from webapp.portal.postal import postage_confirmed, posted_postal_choice
 from webapp.portal.qr_code import qr_svg
 from webapp.portal.uploads import file_storage, posted_store_choices, posted_uploads
 
@@ -49,6 +51,7 @@ def submit(code: str):
     data = dict(draft.data) if draft else {}
     attachments = dict(draft.attachments) if draft else {}
     errors: dict[str, str] = {}
+    confirm_postage = None
     response_cookie_cleared = False
     if request.method == "POST":
         csrf.protect()
@@ -67,7 +70,19 @@ def submit(code: str):
         if request.form.get("action") == "draft" and not errors:
             flash("Đã lưu nháp. Bạn có thể quay lại hoàn thiện và nộp sau.", "success")
             return redirect(url_for(".submit", code=code))
-        if not errors:
+        postal = posted_postal_choice()
+        if not errors and postal is not None and not postage_confirmed(postal):
+            try:
+                postal.check()
+                confirm_postage = postal_quote(
+                    db.session,
+                    postal,
+                    procedure,
+                    request.form.get("receiving_agency_id", type=int),
+                )
+            except InvalidInput as error:
+                errors = error.field_errors
+        elif not errors:
             try:
                 with transaction(db.session):
                     dossier = submit_online(
@@ -77,6 +92,7 @@ def submit(code: str):
                         data,
                         attachments,
                         agency_id=request.form.get("receiving_agency_id", type=int),
+                        postal=postal,
                     )
                 return redirect(url_for(".receipt", code=dossier.code))
             except InvalidInput as error:
@@ -101,6 +117,8 @@ def submit(code: str):
         draft=find_draft(db.session, actor, code),
         receiving_units=receiving_agencies(db.session, procedure),
         chosen_unit=request.form.get("receiving_agency_id", type=int),
+        postal_form=request.form,
+        confirm_postage=confirm_postage,
     )
     response = make_response(page, 400 if errors else 200)
     if response_cookie_cleared:

@@ -18,6 +18,7 @@ from engine.dossiers.results import list_result_files
 from engine.notifications.deliveries import deliveries_of
 from engine.payments.collection import RECEPTION_ROLE, current_payment, record_cash_payment
 from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
+from engine.postal.shipments import shipments_of
 from engine.signing.requests import signatures_by_document
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -32,6 +33,7 @@ EVENT_LABELS = {
     "service_refused": "Kết nối từ chối",
     "payment_received": "Đã thu phí, lệ phí",
     "document_issued": "Hệ thống quản lý văn bản đã cấp số",
+    "postal_status": "Bưu điện cập nhật",
 }
 CLOCK_LABELS = {
     "not_started": "Chưa bắt đầu tính (hồ sơ chưa được tiếp nhận)",
@@ -60,6 +62,7 @@ def render_dossier(
         overview=overview,
         result_files=list_result_files(db.session, dossier),
         signatures=signatures_by_document(db.session, dossier),
+        shipments=shipments_of(db.session, dossier.id),
         document_issue=current_issue(db.session, dossier.id),
         document_issue_requested=issue_requested(db.session, dossier.id),
         event_labels=EVENT_LABELS,
