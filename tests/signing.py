@@ -12,7 +12,7 @@ from connectors.signing.client import SigningSettings
 from connectors.signing.sandbox import DEMO_PASSWORD, SigningSandbox
 from forms.documents.render import register_fonts
 
-AGENCY = "Ủy ban nhân dân phường Bến Thành"
+AGENCY = "Ủy ban nhân dân phường Phú Cường"
 
 
 @dataclass

@@ -35,8 +35,8 @@ from connectors.signing.authority import (
 )
 
 DEMO_PASSWORD = "motcua-demo"
-DEMO_AGENCY = "Ủy ban nhân dân phường Bến Thành"
-DEMO_ORGANISATION = "Thành phố Hồ Chí Minh"
+DEMO_AGENCY = "Ủy ban nhân dân phường Phú Cường"
+DEMO_ORGANISATION = "Tỉnh Bình Dương"
 
 
 def create_authority_app(authority: LocalAuthority) -> Flask:

@@ -29,7 +29,7 @@ from tests.signing import result_pdf
 
 def signed(authority, pdf: bytes, pkcs12=None):
     return sign_pdf(
-        pdf, authority.settings(pkcs12), reason="Phê duyệt kết quả", location="Phường Bến Thành"
+        pdf, authority.settings(pkcs12), reason="Phê duyệt kết quả", location="Phường Phú Cường"
     )
 
 
@@ -39,7 +39,7 @@ def test_a_signature_verifies_with_pyhankos_validator_and_leaves_the_signed_byte
     original = result_pdf()
     result = signed(signing_authority, original)
 
-    assert result.signer == "Ủy ban nhân dân phường Bến Thành"
+    assert result.signer == "Ủy ban nhân dân phường Phú Cường"
     # an incremental update: the bytes before the signature are the original's, byte for byte
     assert result.content.startswith(original)
     reader = PdfReader(io.BytesIO(result.content))
@@ -132,8 +132,8 @@ def hsm(signing_authority, tmp_path, monkeypatch):
 
 def test_a_key_held_in_an_hsm_signs_through_pkcs11(signing_authority, hsm):
     original = result_pdf()
-    result = sign_pdf(original, hsm, reason="Phê duyệt kết quả", location="Phường Bến Thành")
-    assert result.signer == "Ủy ban nhân dân phường Bến Thành"
+    result = sign_pdf(original, hsm, reason="Phê duyệt kết quả", location="Phường Phú Cường")
+    assert result.signer == "Ủy ban nhân dân phường Phú Cường"
     assert result.content.startswith(original)
     roots = load_trust_roots(signing_authority.directory / "root.pem")
     embedded = PdfFileReader(io.BytesIO(result.content)).embedded_signatures

@@ -21,7 +21,7 @@ from tests.factories import birth_application, complete, open_task
 from tests.unit.webapp.portal.conftest import SUBMIT_PATH, pdf
 
 ADDRESS = "Số 12 đường Lê Lợi, phường Bến Thành, Thành phố Hồ Chí Minh"
-AGENCY = "Bộ phận Một cửa, Ủy ban nhân dân phường Bến Thành"
+AGENCY = "Bộ phận Một cửa, UBND phường Phú Cường"
 POSTAL = {
     "postal_pickup": "1",
     "postal_delivery": "1",

@@ -72,7 +72,7 @@ def test_the_approved_result_is_signed_returned_signed_and_verifies(
 
     perform_due(session_factory)
     page = text(browser.client.get(f"/can-bo/ho-so/{code}"))
-    assert "Đã ký số</span> bởi Ủy ban nhân dân phường Bến Thành" in page
+    assert "Đã ký số</span> bởi Ủy ban nhân dân phường Phú Cường" in page
     assert "khai-sinh-da-ky-so.pdf" in page
 
     complete(session_factory, demo.actor("motcua"), return_task.id, RETURN)
@@ -88,7 +88,7 @@ def test_the_approved_result_is_signed_returned_signed_and_verifies(
     verdict = verify(anyone, signed)
     assert verdict.status_code == 200
     page = text(verdict)
-    assert "Chữ ký số hợp lệ: văn bản do Ủy ban nhân dân phường Bến Thành ký" in page
+    assert "Chữ ký số hợp lệ: văn bản do Ủy ban nhân dân phường Phú Cường ký" in page
     assert "Nguyên vẹn" in page and "Chưa bị thu hồi" in page
     assert "Hợp lệ, đến chứng thư gốc tin cậy" in page
 
