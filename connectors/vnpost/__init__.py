@@ -4,7 +4,7 @@ contract, `sandbox.py` is the local post office; the engine's side is engine/pos
 
 from connectors.contract import Operation
 from connectors.registry import register
-from connectors.vnpost.client import SETTINGS_PROVIDER, create_order
+from connectors.vnpost.client import SETTINGS_PROVIDER, cancel_order, create_order
 
 register(
     Operation(
@@ -12,6 +12,16 @@ register(
         label="Tạo yêu cầu thu gom hồ sơ hoặc chuyển phát kết quả qua VNPost",
         waits_for_result=False,
         perform=create_order,
+        settings_provider=SETTINGS_PROVIDER,
+        parameters=(),
+    )
+)
+register(
+    Operation(
+        name="vnpost/cancel-order",
+        label="Hủy yêu cầu thu gom hoặc chuyển phát qua VNPost",
+        waits_for_result=False,
+        perform=cancel_order,
         settings_provider=SETTINGS_PROVIDER,
         parameters=(),
     )

@@ -138,8 +138,15 @@ def order_status(order_code: str, settings: VnpostSettings) -> dict:
     return _answer(_call("GET", f"/api/v1/orders/{order_code}", settings), "vnpost tracking")
 
 
-def cancel_order(order_code: str, settings: VnpostSettings) -> None:
-    _answer(_call("POST", f"/api/v1/orders/{order_code}/cancel", settings), "vnpost cancel")
+def cancel_order(payload: dict, idempotency_key: str, settings: Mapping[str, str]) -> dict:
+    """The operation: cancel an order the dossier no longer needs. An order the post office
+    already handed over (409) cannot be cancelled: that is a refusal, shown as an incident."""
+    code = payload["order_code"]
+    body = _answer(
+        _call("POST", f"/api/v1/orders/{code}/cancel", VnpostSettings.read(settings)),
+        "vnpost cancel",
+    )
+    return {"order_code": code, "status": body.get("status", "CANCELLED")}
 
 
 def callback_is_genuine(body: bytes, header: str | None, settings: VnpostSettings) -> bool:

@@ -32,7 +32,11 @@ from engine.dossiers.results import RETURNED, file_returned_results
 from engine.dossiers.statuses import get_status
 from engine.errors import NotFound
 from engine.national_portal.sync import queue_portal_sync
-from engine.postal.shipments import ensure_posted_in, order_result_delivery
+from engine.postal.shipments import (
+    cancel_open_shipments,
+    ensure_posted_in,
+    order_result_delivery,
+)
 from engine.signing.requests import ensure_results_signed
 from engine.tasks.due_state import refresh_task_due_times, running_due_at
 from engine.tasks.models import CANCELLED, OPEN, Task
@@ -148,6 +152,8 @@ def run_step(
         apply_status(dossier, new_status, now, calendar)
         if new_status == RESULT_READY:
             order_result_delivery(session, dossier)
+        elif get_status(new_status).final and new_status != RETURNED:
+            cancel_open_shipments(session, dossier)
         if new_status == RETURNED:
             ensure_results_signed(session, dossier)
             file_returned_results(session, dossier, workflow)

@@ -32,6 +32,7 @@ from engine.postal.models import (
 from engine.timestamps import utcnow
 
 OPERATION = "vnpost/create-order"
+CANCEL_OPERATION = "vnpost/cancel-order"
 CALLBACK_PATH = "/ket-noi/vnpost/trang-thai"
 #: the post office's status -> the shipment's
 PROVIDER_STATUS = {"CREATED": 1, "ACCEPTED": 2, "DELIVERED": 3, "RETURNED": RETURNED}
@@ -98,6 +99,25 @@ def order_result_delivery(session: Session, dossier: Dossier) -> None:
         shipment.status = 1
         shipment.updated_at = utcnow()
         _order(session, dossier, shipment)
+
+
+def cancel_open_shipments(session: Session, dossier: Dossier) -> None:
+    """The dossier ended (withdrawn, refused): what the post office has not done yet is called
+    off, ordered or not; a shipment already under way is cancelled at the post office too."""
+    for shipment in shipments_of(session, dossier.id):
+        if shipment.status not in (NOT_ORDERED, 1, 2):
+            continue
+        if shipment.order_code is not None:
+            session.add(
+                OutboxMessage(
+                    dossier_id=dossier.id,
+                    operation=CANCEL_OPERATION,
+                    payload={"shipment_id": shipment.id, "order_code": shipment.order_code},
+                    idempotency_key=f"postal-cancel-{shipment.id}",
+                )
+            )
+        shipment.status = CANCELLED
+        shipment.updated_at = utcnow()
 
 
 def ensure_posted_in(session: Session, dossier: Dossier) -> None:

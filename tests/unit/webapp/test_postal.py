@@ -199,3 +199,21 @@ def test_an_incomplete_address_is_refused_before_any_quote(browser, demo, post_o
     assert response.status_code == 400
     assert "Nhập địa chỉ đầy đủ" in text(response)
     assert post_office.orders == {}
+
+
+def test_a_withdrawn_dossier_calls_its_pick_up_off_at_the_post_office(
+    browser, demo, session_factory, post_office
+):
+    from engine.db import transaction
+    from engine.dossiers.withdrawal import withdraw_dossier
+
+    browser.login("congdan")
+    code = submit_with_post(browser)
+    perform_due(session_factory)
+    order = shipment(session_factory, PICKUP).order_code
+    with session_factory() as session, transaction(session):
+        withdraw_dossier(session, demo.actor("congdan"), code, reason="Tôi nộp nhầm thủ tục.")
+    perform_due(session_factory)
+    assert post_office.orders[order]["status"] == "CANCELLED"
+    assert shipment(session_factory, PICKUP).label == "Đã hủy yêu cầu thu gom"
+    assert shipment(session_factory, DELIVERY).label == "Đã hủy yêu cầu chuyển phát"
