@@ -7,9 +7,13 @@ HTTP; `make run` serves it in the foreground with `serve_forever`.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import threading
 from typing import Self
 
+import requests
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -43,3 +47,19 @@ class SandboxServer:
             self._server.shutdown()
             self._thread.join(timeout=5)
         self._server.server_close()
+
+
+def post_signed_callback(url: str, message: dict, secret: str, header: str) -> int | str:
+    """Call a platform back as a provider does: the JSON body signed in `header` as
+    `sha256=<HMAC-SHA256 of the raw body>`; the answer's status code, or why it failed."""
+    body = json.dumps(message)
+    mac = hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+    try:
+        return requests.post(
+            url,
+            data=body,
+            headers={"Content-Type": "application/json", header: f"sha256={mac}"},
+            timeout=10,
+        ).status_code
+    except requests.RequestException as error:
+        return str(error)

@@ -61,6 +61,18 @@ class ProviderSettings:
                 given[setting.key] = value
         return given
 
+    def values_or_sandbox(
+        self, stored: Mapping[str, str] | None, sandbox_url: str, sandbox: Mapping[str, str]
+    ) -> dict[str, str]:
+        """`values`, with `base_url` defaulting to the sandbox's and, only while it is the
+        sandbox's, the sandbox's own credentials filling the blanks: a real provider is never
+        sent the sandbox's keys."""
+        given = self.values(stored)
+        given["base_url"] = given.get("base_url", sandbox_url).rstrip("/")
+        if given["base_url"] == sandbox_url.rstrip("/"):
+            given = {**sandbox, **given}
+        return given
+
     def source(
         self, setting: Setting, stored: Mapping[str, str], environ: Mapping[str, str] | None = None
     ) -> str:

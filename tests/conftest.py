@@ -101,6 +101,19 @@ def remote_signing(signing, live_server, monkeypatch):
 
 
 @pytest.fixture
+def post_office(live_server, monkeypatch):
+    """The local post office (VNPost's contract) over HTTP, calling back to the test app."""
+    from connectors.vnpost.sandbox import VnpostSandbox
+
+    sandbox = VnpostSandbox().start()
+    for name, value in sandbox.environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MOTCUA_PUBLIC_BASE_URL", live_server)
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
 def smtp(monkeypatch):
     """A real SMTP server on a free port; the e-mail connector is pointed at it."""
     sandbox = MailSandbox().start()

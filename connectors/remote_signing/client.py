@@ -71,20 +71,19 @@ class RemoteSigningSettings:
 
     @classmethod
     def read(cls, stored: Mapping[str, str] | None = None) -> RemoteSigningSettings:
-        given = SETTINGS.values(stored)
-        base_url = given.get("base_url", DEFAULT_BASE_URL).rstrip("/")
-        # the sandbox's own keys apply only while the sandbox is the provider
-        sandbox = base_url == DEFAULT_BASE_URL
+        given = SETTINGS.values_or_sandbox(
+            stored,
+            DEFAULT_BASE_URL,
+            {"api_key": SANDBOX_API_KEY, "callback_secret": SANDBOX_CALLBACK_SECRET},
+        )
         try:
             timeout = float(given.get("timeout", 10))
         except ValueError as error:
             raise OperationFailed(f"remote signing settings: timeout {error}") from error
         return cls(
-            base_url=base_url,
-            api_key=given.get("api_key", SANDBOX_API_KEY if sandbox else ""),
-            callback_secret=given.get(
-                "callback_secret", SANDBOX_CALLBACK_SECRET if sandbox else ""
-            ),
+            base_url=given["base_url"],
+            api_key=given.get("api_key", ""),
+            callback_secret=given.get("callback_secret", ""),
             timeout=timeout,
         )
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
-import hmac
-import json
 import threading
 import uuid
 from collections.abc import Callable
@@ -32,7 +29,7 @@ from connectors.remote_signing.client import (
     SANDBOX_CALLBACK_SECRET,
     SIGNATURE_HEADER,
 )
-from connectors.sandbox_server import SandboxServer
+from connectors.sandbox_server import SandboxServer, post_signed_callback
 from connectors.signing.authority import IssuedCertificate, LocalAuthority
 from connectors.signing.sandbox import DEMO_ORGANISATION, DEMO_PASSWORD
 
@@ -139,21 +136,12 @@ def create_provider_app(issue: Issue, names: dict[str, str]) -> Flask:
     @app.post("/_sandbox/notify/<transaction_id>")
     def notify(transaction_id: str):
         transaction = state["transactions"].get(transaction_id) or abort(404)
-        body = json.dumps({"transaction_id": transaction_id, "status": transaction["status"]})
-        mac = hmac.new(SANDBOX_CALLBACK_SECRET.encode(), body.encode(), hashlib.sha256)
-        try:
-            answer = requests.post(
-                transaction["callback_url"],
-                data=body,
-                headers={
-                    "Content-Type": "application/json",
-                    SIGNATURE_HEADER: f"sha256={mac.hexdigest()}",
-                },
-                timeout=10,
-            )
-            outcome = answer.status_code
-        except requests.RequestException as error:
-            outcome = str(error)
+        outcome = post_signed_callback(
+            transaction["callback_url"],
+            {"transaction_id": transaction_id, "status": transaction["status"]},
+            SANDBOX_CALLBACK_SECRET,
+            SIGNATURE_HEADER,
+        )
         state["callbacks"].append({"transaction_id": transaction_id, "answer": outcome})
         return {"status": transaction["status"], "callback": outcome}
 

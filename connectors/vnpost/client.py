@@ -69,21 +69,24 @@ class VnpostSettings:
 
     @classmethod
     def read(cls, stored: Mapping[str, str] | None = None) -> VnpostSettings:
-        given = SETTINGS.values(stored)
-        base_url = given.get("base_url", DEFAULT_BASE_URL).rstrip("/")
-        # the sandbox's credentials apply only while the sandbox is the provider
-        sandbox = base_url == DEFAULT_BASE_URL
+        given = SETTINGS.values_or_sandbox(
+            stored,
+            DEFAULT_BASE_URL,
+            {
+                "client_id": SANDBOX_CLIENT_ID,
+                "client_secret": SANDBOX_CLIENT_SECRET,
+                "callback_secret": SANDBOX_CALLBACK_SECRET,
+            },
+        )
         try:
             timeout = float(given.get("timeout", 10))
         except ValueError as error:
             raise OperationFailed(f"vnpost settings: timeout {error}") from error
         return cls(
-            base_url=base_url,
-            client_id=given.get("client_id", SANDBOX_CLIENT_ID if sandbox else ""),
-            client_secret=given.get("client_secret", SANDBOX_CLIENT_SECRET if sandbox else ""),
-            callback_secret=given.get(
-                "callback_secret", SANDBOX_CALLBACK_SECRET if sandbox else ""
-            ),
+            base_url=given["base_url"],
+            client_id=given.get("client_id", ""),
+            client_secret=given.get("client_secret", ""),
+            callback_secret=given.get("callback_secret", ""),
             timeout=timeout,
         )
 

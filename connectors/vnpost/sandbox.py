@@ -13,16 +13,13 @@ not VNPost's tariff. Test and demo controls, not part of the contract:
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
-import json
 import secrets
 import threading
 
 import requests
 from flask import Flask, abort, render_template_string, request
 
-from connectors.sandbox_server import SandboxServer
+from connectors.sandbox_server import SandboxServer, post_signed_callback
 from connectors.vnpost.client import (
     SANDBOX_CALLBACK_SECRET,
     SANDBOX_CLIENT_ID,
@@ -160,28 +157,17 @@ def create_post_office_app() -> Flask:
 
     def deliver_callback(code: str, status: str) -> dict:
         order = state["orders"][code]
-        body = json.dumps(
+        outcome = post_signed_callback(
+            order["callback_url"],
             {
                 "order_code": code,
                 "reference": order["reference"],
                 "status": status,
                 "attempts": order["attempts"],
-            }
+            },
+            SANDBOX_CALLBACK_SECRET,
+            SIGNATURE_HEADER,
         )
-        mac = hmac.new(SANDBOX_CALLBACK_SECRET.encode(), body.encode(), hashlib.sha256)
-        try:
-            answer = requests.post(
-                order["callback_url"],
-                data=body,
-                headers={
-                    "Content-Type": "application/json",
-                    SIGNATURE_HEADER: f"sha256={mac.hexdigest()}",
-                },
-                timeout=10,
-            )
-            outcome = answer.status_code
-        except requests.RequestException as error:
-            outcome = str(error)
         state["callbacks"].append({"order_code": code, "status": status, "answer": outcome})
         return {"status": status, "callback": outcome}
 

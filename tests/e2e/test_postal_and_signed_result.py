@@ -14,7 +14,6 @@ import threading
 
 import pytest
 
-from connectors.vnpost.sandbox import VnpostSandbox
 from engine.outbox.dispatch import perform_due
 from tests.e2e.test_thin_slice import officer_completes
 from tests.factories import KHAI_SINH, birth_application
@@ -29,16 +28,6 @@ def run_worker(session_factory) -> None:
     worker = threading.Thread(target=perform_due, args=(session_factory,))
     worker.start()
     worker.join()
-
-
-@pytest.fixture
-def post_office(live_server, monkeypatch):
-    sandbox = VnpostSandbox().start()
-    for name, value in sandbox.environment.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("MOTCUA_PUBLIC_BASE_URL", live_server)
-    yield sandbox
-    sandbox.stop()
 
 
 def order_code(post_office, kind: str) -> str:

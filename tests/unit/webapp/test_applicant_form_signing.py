@@ -8,7 +8,8 @@ from engine.dossiers.models import Dossier, DossierDocument
 from engine.outbox.dispatch import perform_due
 from engine.signing.models import DocumentSignature
 from tests.documents import pdf_text
-from tests.unit.webapp.test_result_signing import text, verify
+from tests.results import page_text
+from tests.unit.webapp.test_result_signing import verify
 
 
 def test_the_applicant_signs_the_printed_form_on_the_phone(
@@ -16,15 +17,15 @@ def test_the_applicant_signs_the_printed_form_on_the_phone(
 ):
     code = household_dossier
     browser.login("congdan")
-    page = text(browser.client.get(f"/ho-so/{code}"))
+    page = page_text(browser.client.get(f"/ho-so/{code}"))
     assert "Ký số tờ khai" in page
 
     asked = browser.submit(f"/ho-so/{code}/ky-to-khai", {}, page=f"/ho-so/{code}")
     assert asked.status_code == 302
-    page = text(browser.client.get(f"/ho-so/{code}"))
+    page = page_text(browser.client.get(f"/ho-so/{code}"))
     assert "Tờ khai (bản ký số)" in page and "Đang ký số" in page
     again = browser.submit(f"/ho-so/{code}/ky-to-khai", {}, page=f"/ho-so/{code}")
-    assert "Tờ khai đã được gửi ký số" in text(browser.client.get(again.location))
+    assert "Tờ khai đã được gửi ký số" in page_text(browser.client.get(again.location))
 
     perform_due(session_factory)
     with session_factory() as session:
@@ -46,10 +47,10 @@ def test_the_applicant_signs_the_printed_form_on_the_phone(
     signed = browser.client.get(f"/tep/{file_id}").data
     printed = pdf_text(signed)
     assert "Nguyễn Văn An" in printed and "Ký số" in printed
-    assert "Chữ ký số hợp lệ: văn bản do Nguyễn Văn An ký" in text(verify(browser, signed))
+    assert "Chữ ký số hợp lệ: văn bản do Nguyễn Văn An ký" in page_text(verify(browser, signed))
 
     browser.login("motcua")
-    officer_page = text(browser.client.get(f"/can-bo/ho-so/{code}"))
+    officer_page = page_text(browser.client.get(f"/can-bo/ho-so/{code}"))
     assert "Đã ký số</span> bởi Nguyễn Văn An" in officer_page
 
 
@@ -58,6 +59,8 @@ def test_a_procedure_that_does_not_ask_offers_no_signature(browser, demo, sessio
 
     _, code = submit(session_factory, demo.actor("congdan"))
     browser.login("congdan")
-    assert "Ký số tờ khai" not in text(browser.client.get(f"/ho-so/{code}"))
+    assert "Ký số tờ khai" not in page_text(browser.client.get(f"/ho-so/{code}"))
     refused = browser.submit(f"/ho-so/{code}/ky-to-khai", {}, page=f"/ho-so/{code}")
-    assert "Thủ tục này không yêu cầu ký số tờ khai." in text(browser.client.get(refused.location))
+    assert "Thủ tục này không yêu cầu ký số tờ khai." in page_text(
+        browser.client.get(refused.location)
+    )

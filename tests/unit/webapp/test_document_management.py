@@ -5,7 +5,6 @@ system fetches the file from the portal, numbers it and calls back; the dossier 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from datetime import date, timedelta
 
@@ -25,7 +24,7 @@ from engine.tasks.models import OPEN, Task
 from engine.timestamps import utcnow
 from engine.workflow.serialization import SPEC_CACHE
 from tests.document_management import publish_numbered_birth_registration
-from tests.factories import complete, open_task, submit
+from tests.results import approved_with_result, page_text
 from tests.signing import result_pdf
 
 OPERATION = "qlvb/issue-document"
@@ -44,41 +43,6 @@ def qlvb(demo, session_factory, live_server, monkeypatch, tmp_path):
     yield sandbox
     sandbox.stop()
     SPEC_CACHE._entries.clear()
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def approved_with_result(browser, demo, session_factory, content: bytes) -> tuple[int, str]:
-    """Received, a result PDF attached by the processing officer, proposed and approved."""
-    dossier_id, code = submit(session_factory, demo.actor("congdan"))
-    complete(
-        session_factory,
-        demo.actor("motcua"),
-        open_task(session_factory, dossier_id, "reception").id,
-        {"decision": "accept"},
-    )
-    browser.login("thuly")
-    attached = browser.submit(
-        f"/can-bo/ho-so/{code}/ket-qua",
-        {"title": "Giấy khai sinh", "result_file": (io.BytesIO(content), "khai-sinh.pdf")},
-        page=f"/can-bo/ho-so/{code}",
-    )
-    assert attached.status_code == 302
-    complete(
-        session_factory,
-        demo.actor("thuly"),
-        open_task(session_factory, dossier_id, "processing").id,
-        {"verification_note": "Hợp lệ.", "proposal": "propose_approve"},
-    )
-    complete(
-        session_factory,
-        demo.actor("lanhdao"),
-        open_task(session_factory, dossier_id, "leader").id,
-        {"approval_decision": "approve"},
-    )
-    return dossier_id, code
 
 
 def open_tasks(session_factory, dossier_id: int) -> list[str]:
@@ -112,10 +76,12 @@ def test_the_system_numbers_the_approved_result_and_the_dossier_moves_on_to_its_
     browser, demo, session_factory, qlvb
 ):
     original = result_pdf()
-    dossier_id, code = approved_with_result(browser, demo, session_factory, original)
+    dossier_id, code = approved_with_result(
+        browser, demo, session_factory, original, "Giấy khai sinh"
+    )
     assert open_tasks(session_factory, dossier_id) == [], "waiting for the system, not a person"
     browser.login("motcua")
-    page = text(browser.client.get(f"/can-bo/ho-so/{code}"))
+    page = page_text(browser.client.get(f"/can-bo/ho-so/{code}"))
     assert "Đã gửi hệ thống quản lý văn bản, chờ cấp số" in page
 
     perform_due(session_factory)
@@ -128,7 +94,7 @@ def test_the_system_numbers_the_approved_result_and_the_dossier_moves_on_to_its_
     assert sent["filename"] == "khai-sinh.pdf"
     assert sent["sha256"] == hashlib.sha256(original).hexdigest()
     assert submission["fetched"][0]["content"] == original, "fetched over HTTP from the portal"
-    assert "Đã gửi hệ thống quản lý văn bản, chờ cấp số" in text(
+    assert "Đã gửi hệ thống quản lý văn bản, chờ cấp số" in page_text(
         browser.client.get(f"/can-bo/ho-so/{code}")
     )
 
@@ -137,7 +103,7 @@ def test_the_system_numbers_the_approved_result_and_the_dossier_moves_on_to_its_
     assert delivered.status_code == 200
     assert open_tasks(session_factory, dossier_id) == ["reception"], "the return task is open"
     assert issue_row(session_factory, dossier_id).status == DONE
-    page = text(browser.client.get(f"/can-bo/ho-so/{code}"))
+    page = page_text(browser.client.get(f"/can-bo/ho-so/{code}"))
     assert "Văn bản số 15/GCN-UBND ngày 07/12/2026" in page
     assert "chờ cấp số" not in page
     assert "khai-sinh-da-cap-so.pdf" in page
@@ -193,7 +159,7 @@ def test_a_callback_with_a_bad_signature_changes_nothing(browser, demo, session_
 
 def test_file_links_serve_only_result_files_with_a_valid_hmac(browser, demo, session_factory, qlvb):
     original = result_pdf()
-    dossier_id, _ = approved_with_result(browser, demo, session_factory, original)
+    dossier_id, _ = approved_with_result(browser, demo, session_factory, original, "Giấy khai sinh")
     [document] = issue_row(session_factory, dossier_id).payload["documents"]
     url = document["url"]
 
@@ -255,7 +221,7 @@ def test_while_the_system_is_down_nothing_is_lost_and_the_poll_completes_a_lost_
     poll_document_issues(session_factory, quiet=timedelta(0))
     assert open_tasks(session_factory, dossier_id) == ["reception"]
     browser.login("motcua")
-    assert "Văn bản số 17/GCN-UBND ngày 08/12/2026" in text(
+    assert "Văn bản số 17/GCN-UBND ngày 08/12/2026" in page_text(
         browser.client.get(f"/can-bo/ho-so/{code}")
     )
     late = qlvb.deliver(submission["id"])
@@ -280,5 +246,5 @@ def test_callbacks_out_of_order_each_complete_their_own_dossier(
     assert qlvb.deliver(first_id).status_code == 200
     assert open_tasks(session_factory, first) == ["reception"]
     browser.login("motcua")
-    assert "Văn bản số 18/GCN-UBND" in text(browser.client.get(f"/can-bo/ho-so/{first_code}"))
-    assert "Văn bản số 19/GCN-UBND" in text(browser.client.get(f"/can-bo/ho-so/{second_code}"))
+    assert "Văn bản số 18/GCN-UBND" in page_text(browser.client.get(f"/can-bo/ho-so/{first_code}"))
+    assert "Văn bản số 19/GCN-UBND" in page_text(browser.client.get(f"/can-bo/ho-so/{second_code}"))

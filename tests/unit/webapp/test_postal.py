@@ -10,7 +10,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from connectors.vnpost.sandbox import VnpostSandbox, postage
+from connectors.vnpost.sandbox import postage
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.errors import InvalidInput
 from engine.outbox.dispatch import perform_due
@@ -28,16 +28,6 @@ POSTAL = {
     "postal_address": ADDRESS,
     "postal_phone": "0912345678",
 }
-
-
-@pytest.fixture
-def post_office(live_server, monkeypatch):
-    sandbox = VnpostSandbox().start()
-    for name, value in sandbox.environment.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("MOTCUA_PUBLIC_BASE_URL", live_server)
-    yield sandbox
-    sandbox.stop()
 
 
 def text(response) -> str:

@@ -18,8 +18,9 @@ from engine.signing.models import DocumentSignature
 from engine.users.actor import SYSTEM
 from tests.conftest import Browser
 from tests.factories import open_task
+from tests.results import approved_with_result, page_text
 from tests.signing import result_pdf
-from tests.unit.webapp.test_result_signing import RETURN, approved_with_result, text, verify
+from tests.unit.webapp.test_result_signing import RETURN, verify
 
 BIRTH = Path(__file__).resolve().parents[3] / "processes" / "dang_ky_khai_sinh"
 
@@ -65,7 +66,7 @@ def test_the_leader_approves_on_the_phone_and_the_result_is_signed_in_their_name
         ).one()
         assert request.status == WAITING, "waits for the signer"
     browser.login("lanhdao")
-    assert "Đang ký số" in text(browser.client.get(f"/can-bo/ho-so/{code}"))
+    assert "Đang ký số" in page_text(browser.client.get(f"/can-bo/ho-so/{code}"))
 
     approved = remote.answer(asked.transaction_id, approve=True)
     assert approved["callback"] == 200
@@ -80,7 +81,7 @@ def test_the_leader_approves_on_the_phone_and_the_result_is_signed_in_their_name
         ).all()
         assert len(finishing) == 1, "the repeated callback queued nothing more"
         assert session.get(OutboxMessage, request.id).status == DONE
-    page = text(browser.client.get(f"/can-bo/ho-so/{code}"))
+    page = page_text(browser.client.get(f"/can-bo/ho-so/{code}"))
     assert "Đã ký số</span> bởi Phạm Thị Dung" in page
 
     browser.login("motcua")
@@ -91,7 +92,7 @@ def test_the_leader_approves_on_the_phone_and_the_result_is_signed_in_their_name
     content = browser.client.get(f"/can-bo/ho-so/{code}/tep/{signed.signed_file_id}").data
     assert content.startswith(original)
     anyone = Browser(browser.client.application.test_client())
-    page = text(verify(anyone, content))
+    page = page_text(verify(anyone, content))
     assert "Chữ ký số hợp lệ: văn bản do Phạm Thị Dung ký" in page
 
 
@@ -105,7 +106,7 @@ def test_a_refusal_on_the_phone_fails_the_signature_and_blocks_the_return(
 
     assert signature(session_factory).state == "failed"
     browser.login("motcua")
-    page = text(browser.client.get(f"/can-bo/ho-so/{code}"))
+    page = page_text(browser.client.get(f"/can-bo/ho-so/{code}"))
     assert "Ký số không thành công" in page and "Người ký đã từ chối ký." in page
     refused = browser.submit(
         f"/can-bo/cong-viec/{open_task(session_factory, dossier_id, 'reception').id}", RETURN
