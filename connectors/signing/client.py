@@ -17,8 +17,10 @@ the defaults are the local authority `make run` starts (connectors/signing/sandb
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -112,6 +114,23 @@ UNTRUSTED = "SIGNING_CERTIFICATE_UNTRUSTED"
 NOT_A_PDF = "SIGNING_NOT_A_PDF"
 
 
+def outside_event_loop(function):
+    """pyHanko's synchronous calls start an event loop of their own, which a thread already
+    running one cannot (an async server; Playwright in the browser tests): there, the call runs
+    in a fresh thread and this one waits for it."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return function(*args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(function, *args, **kwargs).result()
+
+    return run
+
+
 @dataclass(frozen=True)
 class SigningSettings:
     pkcs12_path: str
@@ -174,6 +193,7 @@ def validation_context(trust_roots: list[asn1_x509.Certificate]) -> ValidationCo
     )
 
 
+@outside_event_loop
 def sign_pdf(pdf: bytes, settings: SigningSettings, *, reason: str, location: str) -> SignedPdf:
     """The PDF with the agency's PAdES B-T signature appended as an incremental update."""
     try:
@@ -299,6 +319,7 @@ class PreparedSignature:
         return hashlib.sha256(self.signed_attributes).digest()
 
 
+@outside_event_loop
 def prepare_remote_signature(
     pdf: bytes,
     certificate_der: bytes,
@@ -347,6 +368,7 @@ def prepare_remote_signature(
     )
 
 
+@outside_event_loop
 def finish_remote_signature(
     prepared: PreparedSignature, signature_value: bytes, settings: SigningSettings
 ) -> SignedPdf:

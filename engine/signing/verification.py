@@ -23,6 +23,7 @@ from connectors.signing.client import (
     SETTINGS_PROVIDER,
     SigningSettings,
     load_trust_roots,
+    outside_event_loop,
     validation_context,
 )
 from engine.connector_settings.settings import provider_settings
@@ -78,6 +79,7 @@ def _unreadable(message: str) -> InvalidInput:
     return InvalidInput(message, {"pdf": message})
 
 
+@outside_event_loop
 def _report(signature, roots) -> SignatureReport:
     status = validate_pdf_signature(signature, validation_context(roots))
     subject = status.signing_cert.subject.native

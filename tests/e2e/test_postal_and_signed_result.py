@@ -10,8 +10,6 @@ process would between the browser's steps.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from engine.outbox.dispatch import perform_due
@@ -20,14 +18,6 @@ from tests.factories import KHAI_SINH, birth_application
 from tests.signing import result_pdf
 
 pytestmark = pytest.mark.e2e
-
-
-def run_worker(session_factory) -> None:
-    """`perform_due` in its own thread, as in the worker process: Playwright's event loop runs
-    in this one, and pyHanko runs its own loop per signature."""
-    worker = threading.Thread(target=perform_due, args=(session_factory,))
-    worker.start()
-    worker.join()
 
 
 def order_code(post_office, kind: str) -> str:
@@ -67,7 +57,7 @@ def test_postal_pickup_and_delivery_and_a_signed_result_the_citizen_verifies(
     page.click("button:has-text('Xác nhận và nộp hồ sơ')")
     code = page.inner_text("#dossier-code")
 
-    run_worker(session_factory)  # the pick-up is ordered
+    perform_due(session_factory)  # the pick-up is ordered
     pickup = order_code(post_office, "pickup")
     post_office.advance(pickup, "ACCEPTED")
     post_office.advance(pickup, "DELIVERED")
@@ -98,7 +88,7 @@ def test_postal_pickup_and_delivery_and_a_signed_result_the_citizen_verifies(
     )
     officer_completes(page, live_server, "lanhdao", ["Phê duyệt"], {}, **accounts)
 
-    run_worker(session_factory)  # the worker signs and orders the delivery
+    perform_due(session_factory)  # the worker signs and orders the delivery
     delivery = order_code(post_office, "delivery")
     post_office.advance(delivery, "ACCEPTED")
     post_office.advance(delivery, "DELIVERED")

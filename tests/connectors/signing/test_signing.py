@@ -16,15 +16,18 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature as validate_in_this_thread
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from connectors.contract import OperationFailed, OperationRefused
-from connectors.signing.client import REVOKED, load_trust_roots, sign_pdf
+from connectors.signing.client import REVOKED, load_trust_roots, outside_event_loop, sign_pdf
 from connectors.signing.sandbox import DEMO_PASSWORD
 from tests.documents import pdf_text
 from tests.signing import result_pdf
+
+#: pyHanko's own validator, the independent reader (off the browser tests' event loop)
+validate_pdf_signature = outside_event_loop(validate_in_this_thread)
 
 
 def signed(authority, pdf: bytes, pkcs12=None):
