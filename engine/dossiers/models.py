@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,10 @@ from engine.db import Base
 from engine.files.models import StoredFile
 from engine.procedures.models import Procedure, ProcedureVersion
 from engine.timestamps import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from engine.tasks.models import Task
+    from engine.workflow.models import Timer, WorkflowState
 
 CHANNEL_COUNTER = 1
 CHANNEL_ONLINE = 2
@@ -73,6 +78,15 @@ class Dossier(Base):
     #: other agencies that held the dossier or gave an opinion on it (liên thông, phối hợp)
     agency_links: Mapped[list[DossierAgency]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan"
+    )
+    # read-only views the step loads with the dossier's lock (engine/dossiers/step.py), so a
+    # step reads its workflow state, timer and open tasks without a statement each
+    workflow_state: Mapped[WorkflowState | None] = relationship(viewonly=True)
+    timer: Mapped[Timer | None] = relationship(viewonly=True)
+    open_tasks: Mapped[list[Task]] = relationship(
+        primaryjoin="and_(Task.dossier_id == Dossier.id, Task.state == 'open')",
+        viewonly=True,
+        order_by="Task.id",
     )
 
     def __repr__(self) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -72,12 +72,15 @@ def lock_dossier(session: Session, dossier_id: int) -> Dossier:
     dossier = session.execute(_locking(Dossier.id == dossier_id)).scalar_one_or_none()
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
+    # read again under the lock when the step asks for them
+    session.expire(dossier, ["open_tasks"])
     return dossier
 
 
 def _locking(condition) -> Select:
-    """The dossier row locked, with what every step reads of it (its procedure, version and
-    agency) in the same statement rather than three lazy loads; only the dossier row is locked.
+    """The dossier row locked, with what every step reads of it (its procedure, version,
+    agency, workflow state and timer) in the same statement rather than five more; only the
+    dossier row is locked.
     """
     return (
         select(Dossier)
@@ -86,6 +89,8 @@ def _locking(condition) -> Select:
             joinedload(Dossier.procedure_version, innerjoin=True),
             joinedload(Dossier.procedure, innerjoin=True),
             joinedload(Dossier.agency, innerjoin=True),
+            joinedload(Dossier.workflow_state),
+            joinedload(Dossier.timer),
         )
         .with_for_update(of=Dossier)
         .execution_options(populate_existing=True)
@@ -93,15 +98,21 @@ def _locking(condition) -> Select:
 
 
 def lock_task(session: Session, task_id: int) -> Task:
-    """Lock the task's dossier, then read the task as the lock holder sees it."""
+    """Lock the task's dossier, then read the task and the dossier's open tasks, in one
+    statement, as the lock holder sees them."""
     dossier = session.execute(
         _locking(Dossier.id == select(Task.dossier_id).where(Task.id == task_id).scalar_subquery())
     ).scalar_one_or_none()
     if dossier is None:
         raise NotFound("Không tìm thấy công việc.")
-    task = session.execute(
-        select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
-    ).scalar_one()
+    tasks = session.scalars(
+        select(Task)
+        .where(Task.dossier_id == dossier.id, or_(Task.state == OPEN, Task.id == task_id))
+        .order_by(Task.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    task = next(row for row in tasks if row.id == task_id)
+    set_committed_value(dossier, "open_tasks", [row for row in tasks if row.state == OPEN])
     # the session holds loaded objects weakly: hand the locked dossier to the task, or reading
     # `task.dossier` would load it again
     set_committed_value(task, "dossier", dossier)
@@ -123,7 +134,9 @@ def run_step(
     """
     now = utcnow()
     version = dossier.procedure_version
-    state_row = session.get(WorkflowState, dossier.id)
+    # a first step's dossier is new: no state, timer or task of its own yet
+    first_step = workflow is not None
+    state_row = None if first_step else dossier.workflow_state
     if workflow is None:
         if state_row is None:
             raise NotFound("Hồ sơ chưa có quy trình xử lý.")
@@ -162,13 +175,15 @@ def run_step(
                 session, dossier, new_status, **status_notice_details(workflow, new_status)
             )
     refresh_task_due_times(session, dossier, previous_due)
-    _sync_tasks(session, dossier, workflow, calendar, now)
-    _sync_timer(session, dossier, workflow)
+    _sync_tasks(session, dossier, workflow, calendar, now, first_step=first_step)
+    _sync_timer(session, dossier, workflow, first_step=first_step)
     _enqueue_service_calls(session, dossier, workflow)
 
     text = dump_state(workflow)
     if state_row is None:
-        session.add(WorkflowState(dossier_id=dossier.id, state=text))
+        state_row = WorkflowState(dossier_id=dossier.id, state=text)
+        session.add(state_row)
+        set_committed_value(dossier, "workflow_state", state_row)
     else:
         state_row.state = text
     event = DossierEvent(
@@ -236,35 +251,34 @@ def _sync_tasks(
     workflow: BpmnWorkflow,
     calendar: Callable[[], WorkingCalendar],
     now: datetime,
+    *,
+    first_step: bool,
 ) -> None:
-    open_rows = {
-        row.spiff_task_id: row
-        for row in session.scalars(
-            select(Task).where(Task.dossier_id == dossier.id, Task.state == OPEN)
-        )
-    }
+    loaded = [] if first_step else dossier.open_tasks
+    open_rows = {row.spiff_task_id: row for row in loaded if row.state == OPEN}
     ready = {str(task.id): task for task in runtime.open_user_tasks(workflow)}
-    for spiff_id, row in open_rows.items():
+    for spiff_id, row in list(open_rows.items()):
         if spiff_id not in ready:
             row.state = CANCELLED
+            del open_rows[spiff_id]
     for spiff_id, task in ready.items():
         if spiff_id in open_rows:
             continue
         lane = task.task_spec.lane or APPLICANT_LANE
         properties = runtime.task_properties(task)
-        session.add(
-            Task(
-                dossier_id=dossier.id,
-                spiff_task_id=spiff_id,
-                bpmn_id=task.task_spec.bpmn_id,
-                title=runtime.task_title(task),
-                role=lane,
-                agency_id=task_agency_id(session, dossier, task),
-                form_name=properties.get("formJsonSchemaFilename"),
-                due_at=_task_due_at(properties, dossier, calendar, now),
-            )
+        open_rows[spiff_id] = row = Task(
+            dossier_id=dossier.id,
+            spiff_task_id=spiff_id,
+            bpmn_id=task.task_spec.bpmn_id,
+            title=runtime.task_title(task),
+            role=lane,
+            agency_id=task_agency_id(session, dossier, task),
+            form_name=properties.get("formJsonSchemaFilename"),
+            due_at=_task_due_at(properties, dossier, calendar, now),
         )
+        session.add(row)
     session.flush()
+    set_committed_value(dossier, "open_tasks", list(open_rows.values()))
 
 
 def _task_due_at(
@@ -290,14 +304,19 @@ def _derive_status(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -
     return paused[0] if paused else statuses[-1]
 
 
-def _sync_timer(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> None:
+def _sync_timer(
+    session: Session, dossier: Dossier, workflow: BpmnWorkflow, *, first_step: bool
+) -> None:
     due = runtime.next_timer_at(workflow)
-    timer = session.get(Timer, dossier.id)
+    timer = None if first_step else dossier.timer
     if due is None:
         if timer is not None:
             session.delete(timer)
+            set_committed_value(dossier, "timer", None)
     elif timer is None:
-        session.add(Timer(dossier_id=dossier.id, due_at=due))
+        timer = Timer(dossier_id=dossier.id, due_at=due)
+        session.add(timer)
+        set_committed_value(dossier, "timer", timer)
     else:
         timer.due_at = due
 
