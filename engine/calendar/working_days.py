@@ -22,7 +22,21 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import Select, bindparam, literal, select
+from sqlalchemy import (
+    CTE,
+    CompoundSelect,
+    Date,
+    Integer,
+    Select,
+    String,
+    Time,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from engine.calendar.deadlines import DAYS, Deadline, TargetDuration
@@ -369,30 +383,52 @@ def calendar_from_session(
 
     With `agency_id`, the agency's working windows (its own rows, else its nearest parent's,
     else `DEFAULT_AGENCY_WINDOWS`) and reception cut-off (likewise, else `DEFAULT_CUTOFF`).
-    Three small queries, so build it once per step: an override
+    One statement (overrides, windows and cut-off together), so build it once per step: an override
     entered now applies to every deadline computed from then on (deadlines already stored are
     not recomputed here).
     """
-    rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
-    if agency_id is not None and "windows" not in settings:
-        settings["windows"] = agency_windows(session, agency_id)
-    if agency_id is not None and "cutoff" not in settings:
-        settings["cutoff"] = agency_cutoff(session, agency_id)
+    if agency_id is None:
+        rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
+        return _calendar(rows, **settings)
+    overrides, windows, cutoffs = [], [], []
+    for part, day, kind, first, second, depth in session.execute(
+        _step_calendar_query(), {"agency_id": agency_id}
+    ):
+        if part == "override":
+            overrides.append((day, kind))
+        elif part == "window":
+            windows.append((depth, first, second))
+        else:
+            cutoffs.append((depth, first))
+    if "windows" not in settings:
+        settings["windows"] = _nearest_windows(windows)
+    if "cutoff" not in settings:
+        settings["cutoff"] = min(cutoffs, key=lambda row: row[0])[1] if cutoffs else DEFAULT_CUTOFF
+    return _calendar(overrides, **settings)
+
+
+def _calendar(overrides: Iterable[tuple[date, str]], **settings) -> WorkingCalendar:
+    overrides = list(overrides)
     return WorkingCalendar(
-        extra_days_off=[day for day, kind in rows if kind == OverrideKind.DAY_OFF],
-        make_up_days=[day for day, kind in rows if kind == OverrideKind.WORKING_DAY],
+        extra_days_off=[day for day, kind in overrides if kind == OverrideKind.DAY_OFF],
+        make_up_days=[day for day, kind in overrides if kind == OverrideKind.WORKING_DAY],
         **settings,
     )
+
+
+def _nearest_windows(rows: Sequence[tuple[int, time, time]]) -> tuple[Window, ...]:
+    """The windows of the nearest agency up the tree that has any; rows are (depth, opens,
+    closes)."""
+    if not rows:
+        return DEFAULT_AGENCY_WINDOWS
+    nearest = min(depth for depth, _, _ in rows)
+    return tuple(sorted((opens, closes) for depth, opens, closes in rows if depth == nearest))
 
 
 def agency_windows(session: Session, agency_id: int) -> tuple[Window, ...]:
     """The working windows an agency keeps: its own, else inherited up the agency tree."""
     windows_query, _cutoff_query = _inherited_settings_queries()
-    rows = session.execute(windows_query, {"agency_id": agency_id}).all()
-    if not rows:
-        return DEFAULT_AGENCY_WINDOWS
-    nearest = rows[0].depth
-    return tuple((opens, closes) for depth, opens, closes in rows if depth == nearest)
+    return _nearest_windows(session.execute(windows_query, {"agency_id": agency_id}).all())
 
 
 def agency_cutoff(session: Session, agency_id: int) -> time:
@@ -411,19 +447,7 @@ def _inherited_settings_queries() -> tuple[Select, Select]:
     """The nearest windows and cut-off up the agency tree, one query each (a recursive CTE of
     the agency and its ancestors), built once: building the construct costs more than running it.
     """
-    from engine.agencies.models import Agency
-
-    chain = (
-        select(Agency.id, Agency.parent_id, literal(0).label("depth"))
-        .where(Agency.id == bindparam("agency_id"))
-        .cte("agency_chain", recursive=True)
-    )
-    parent = aliased(Agency)
-    chain = chain.union_all(
-        select(parent.id, parent.parent_id, chain.c.depth + 1).where(
-            parent.id == chain.c.parent_id, chain.c.depth < _MAX_DEPTH
-        )
-    )
+    chain = _agency_chain()
     windows = (
         select(chain.c.depth, AgencyWorkingWindow.opens_at, AgencyWorkingWindow.closes_at)
         .join(AgencyWorkingWindow, AgencyWorkingWindow.agency_id == chain.c.id)
@@ -436,6 +460,51 @@ def _inherited_settings_queries() -> tuple[Select, Select]:
         .limit(1)
     )
     return windows, cutoff
+
+
+@cache
+def _step_calendar_query() -> CompoundSelect:
+    """What a step's calendar needs in one round trip: the overrides, and the working windows
+    and cut-offs of the agency and its ancestors, as rows (part, day, kind, first time, second
+    time, depth); the caller keeps the nearest of each."""
+    chain = _agency_chain()
+    no_time, no_depth = cast(null(), Time), cast(null(), Integer)
+    overrides = select(
+        literal("override").label("part"),
+        CalendarOverride.day,
+        CalendarOverride.kind,
+        no_time.label("first"),
+        no_time.label("second"),
+        no_depth.label("depth"),
+    )
+    windows = select(
+        literal("window"),
+        cast(null(), Date),
+        cast(null(), String),
+        AgencyWorkingWindow.opens_at,
+        AgencyWorkingWindow.closes_at,
+        chain.c.depth,
+    ).join(chain, AgencyWorkingWindow.agency_id == chain.c.id)
+    cutoffs = select(
+        literal("cutoff"),
+        cast(null(), Date),
+        cast(null(), String),
+        AgencyReceptionCutoff.cutoff,
+        no_time,
+        chain.c.depth,
+    ).join(chain, AgencyReceptionCutoff.agency_id == chain.c.id)
+    return union_all(overrides, windows, cutoffs)
+
+
+def _agency_chain() -> CTE:
+    """The agency (`:agency_id`) and its ancestors with their depth above it."""
+    from engine.agencies.models import Agency
+
+    chain = (
+        select(Agency.id, Agency.parent_id, literal(0).label("depth"))
+        .where(Agency.id == bindparam("agency_id"))
+        .cte("agency_chain", recursive=True)
+    )
     parent = aliased(Agency)
     return chain.union_all(
         select(parent.id, parent.parent_id, chain.c.depth + 1).where(
