@@ -58,6 +58,8 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = driver_url(url or database_url())
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+    # a restarted PostgreSQL leaves dead pooled connections: test each before use
+    kwargs.setdefault("pool_pre_ping", True)
     return configure_engine(create_engine(url, **kwargs))
 
 

@@ -17,7 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=os.environ.get("MOTCUA_SECRET_KEY", "dev-only-change-me"),
         SQLALCHEMY_DATABASE_URI=database_url(),
-        SQLALCHEMY_ENGINE_OPTIONS={},
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         SESSION_COOKIE_HTTPONLY=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
 
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -24,6 +25,19 @@ def register(app: Flask) -> None:
     app.register_error_handler(Forbidden, lambda e: answer(e, 403, "Không có quyền truy cập"))
     app.register_error_handler(Conflict, lambda e: answer(e, 409, "Xung đột dữ liệu"))
     app.register_error_handler(InvalidInput, lambda e: answer(e, 400, "Dữ liệu không hợp lệ"))
+
+    @app.errorhandler(OperationalError)
+    def database_unreachable(_error):
+        # a PostgreSQL restart: answer cleanly; pool_pre_ping reconnects on the next request
+        from webapp.extensions import db
+
+        db.session.rollback()
+        message = (
+            "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút. "
+            "(The database is temporarily unreachable; please retry shortly.)"
+        )
+        body, status = answer(InvalidInput(message), 503, "Hệ thống tạm thời gián đoạn")
+        return body, status, {"Retry-After": "5"}
 
     @app.errorhandler(404)
     def not_found(_error):

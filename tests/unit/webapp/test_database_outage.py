@@ -1,0 +1,37 @@
+"""A database restart answers 503 with a clear message, and the app recovers by itself."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def database_down(app, monkeypatch):
+    """New connections fail as they do while PostgreSQL restarts; undone by monkeypatch."""
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+        engine.dispose()
+        dbapi = engine.dialect.loaded_dbapi
+
+        def refuse(*args, **kwargs):
+            raise dbapi.OperationalError("connection refused")
+
+        monkeypatch.setattr(engine.dialect, "connect", refuse)
+    yield monkeypatch
+
+
+def test_json_api_answers_503_in_vietnamese_then_recovers(client, database_down):
+    response = client.get("/api/lookup/KHONG-CO")
+    assert response.status_code == 503
+    assert "không kết nối được cơ sở dữ liệu" in response.get_json()["error"]
+    assert response.headers["Retry-After"] == "5"
+    database_down.undo()
+    assert client.get("/api/lookup/KHONG-CO").status_code == 404
+
+
+def test_page_answers_503_with_the_error_page(client, database_down):
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "không kết nối được cơ sở dữ liệu" in response.get_data(as_text=True)
