@@ -67,3 +67,12 @@ def test_lookup_shows_no_personal_data(client, demo):
     missing = client.get("/api/v1/lookup/KHONG-CO")
     assert missing.status_code == 404
     assert "hồ sơ" in missing.get_json()["error"]["message"]["vi"]
+
+
+def test_docs_page_lists_operations_without_scripts(client, demo):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "GET /api/v1/procedures/" in html
+    assert "<script" not in html
+    assert "script-src 'self'" in page.headers.get("Content-Security-Policy", "")

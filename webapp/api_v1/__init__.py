@@ -1,6 +1,7 @@
 """The JSON API v1 (issue #12): flask-smorest blueprints, one file per resource.
 
-The OpenAPI 3.1 document is generated from the marshmallow schemas at /api/v1/openapi.json.
+The OpenAPI 3.1 document is generated from the marshmallow schemas at /api/v1/openapi.json,
+and rendered as a page at /api/v1/docs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class MotcuaApi(Api):
 
 
 def register(app: Flask) -> None:
-    from webapp.api_v1 import errors, lookup, procedures
+    from webapp.api_v1 import docs, errors, lookup, procedures
 
     app.config.setdefault("API_TITLE", "motcua API")
     app.config.setdefault("API_VERSION", "v1")
@@ -29,4 +30,5 @@ def register(app: Flask) -> None:
     api = MotcuaApi(app)
     for blueprint in (procedures.blp, lookup.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
+    docs.register(app, api, API_PREFIX)
     errors.register(app)
