@@ -51,3 +51,11 @@ def test_officers_see_only_their_agencies_and_anonymous_nothing(app, demo):
     assert anonymous.status_code == 403
     assert anonymous.get_json()["error"]["code"] == "forbidden"
     assert app.test_client().get("/api/v1/dossiers/").status_code == 403
+
+
+def test_inbox_holds_the_agency_task_only(app, demo):
+    code = submitted_code(signed_in(app, "congdan"))
+    reception = signed_in(app, "motcua").get("/api/v1/tasks/").get_json()
+    assert [task["dossier_code"] for task in reception["items"]] == [code]
+    assert signed_in(app, "thulycn").get("/api/v1/tasks/").get_json()["items"] == []
+    assert signed_in(app, "congdan").get("/api/v1/tasks/").get_json()["items"] == []

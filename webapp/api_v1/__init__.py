@@ -20,7 +20,7 @@ class MotcuaApi(Api):
 
 
 def register(app: Flask) -> None:
-    from webapp.api_v1 import docs, dossiers, errors, lookup, procedures
+    from webapp.api_v1 import docs, dossiers, errors, lookup, procedures, tasks
 
     app.config.setdefault("API_TITLE", "motcua API")
     app.config.setdefault("API_VERSION", "v1")
@@ -28,7 +28,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = MotcuaApi(app)
-    for blueprint in (procedures.blp, lookup.blp, dossiers.blp):
+    for blueprint in (procedures.blp, lookup.blp, dossiers.blp, tasks.blp):
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
     docs.register(app, api, API_PREFIX)
     errors.register(app)
