@@ -10,10 +10,9 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from engine.dossiers.queries import get_dossier, list_applicant_dossiers
-from engine.errors import Forbidden
 from webapp.api.schemas import DossierSchema
 from webapp.api_v1.pagination import PageArgs, page, page_schema
-from webapp.auth import current_actor
+from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
 blp = Blueprint(
@@ -24,13 +23,6 @@ blp = Blueprint(
 )
 
 DossierPage = page_schema(DossierSchema, "DossierPage")
-
-
-def signed_in_actor():
-    actor = current_actor()
-    if actor.user_id is None:
-        raise Forbidden("Vui lòng đăng nhập.")
-    return actor
 
 
 @blp.get("/")

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 
 from engine.tasks.queries import list_inbox
 from webapp.api.schemas import TaskSchema
-from webapp.api_v1.dossiers import signed_in_actor
 from webapp.api_v1.pagination import PageArgs, page, page_schema
+from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
 blp = Blueprint("api_v1_tasks", __name__, url_prefix="/tasks", description="Công việc của cán bộ.")
