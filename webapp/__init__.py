@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         admin,
         api,
+        api_v1,
         auth,
         callbacks,
         errors,
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(workspace.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    api_v1.register(app)
     app.register_blueprint(callbacks.bp)
     app.register_blueprint(statistics.bp)
     errors.register(app)

@@ -47,6 +47,14 @@ def current_actor() -> Actor:
     return g.actor
 
 
+def signed_in_actor() -> Actor:
+    """The signed-in actor, for JSON routes that answer 403 instead of redirecting to sign in."""
+    actor = current_actor()
+    if actor.user_id is None:
+        raise Forbidden("Vui lòng đăng nhập.")
+    return actor
+
+
 def _session_still_valid(user_id: int) -> bool:
     now = time.time()
     user = db.session.get(User, user_id)

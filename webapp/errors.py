@@ -14,6 +14,10 @@ def _wants_json() -> bool:
 
 def register(app: Flask) -> None:
     def answer(error, status: int, title: str):
+        from webapp.api_v1.errors import engine_error_response, is_api_v1
+
+        if is_api_v1():
+            return engine_error_response(error)
         if _wants_json():
             body = {"error": error.message or title}
             if isinstance(error, InvalidInput):

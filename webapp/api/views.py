@@ -7,12 +7,12 @@ from engine.db import transaction
 from engine.dossiers.models import CHANNEL_ONLINE
 from engine.dossiers.queries import get_dossier, lookup_dossier
 from engine.dossiers.submission import submit_dossier
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import InvalidInput
 from engine.tasks.completion import complete_task
 from engine.tasks.queries import list_inbox
 from webapp.api import bp
 from webapp.api.schemas import dossier_json, public_dossier_json, task_json
-from webapp.auth import current_actor
+from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
 
@@ -23,13 +23,6 @@ def _json_body() -> dict:
     return body
 
 
-def _signed_in():
-    actor = current_actor()
-    if actor.user_id is None:
-        raise Forbidden("Vui lòng đăng nhập.")
-    return actor
-
-
 @bp.get("/csrf")
 def csrf_token():
     return jsonify({"csrf_token": generate_csrf()})
@@ -37,7 +30,7 @@ def csrf_token():
 
 @bp.post("/dossiers")
 def create_dossier():
-    actor = _signed_in()
+    actor = signed_in_actor()
     body = _json_body()
     with transaction(db.session):
         dossier = submit_dossier(
@@ -53,19 +46,19 @@ def create_dossier():
 
 @bp.get("/dossiers/<code>")
 def dossier(code: str):
-    return jsonify(dossier_json(get_dossier(db.session, _signed_in(), code)))
+    return jsonify(dossier_json(get_dossier(db.session, signed_in_actor(), code)))
 
 
 @bp.get("/tasks")
 def tasks():
-    actor = _signed_in()
+    actor = signed_in_actor()
     page = max(request.args.get("page", 1, type=int), 1)
     return jsonify([task_json(task) for task in list_inbox(db.session, actor, page=page)])
 
 
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int):
-    actor = _signed_in()
+    actor = signed_in_actor()
     body = _json_body()
     with transaction(db.session):
         task = complete_task(

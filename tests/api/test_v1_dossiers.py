@@ -1,0 +1,61 @@
+"""API v1 dossiers: own dossiers only, the officer's agencies only, ETag and 304."""
+
+from __future__ import annotations
+
+from tests.conftest import Browser
+from tests.factories import KHAI_SINH, birth_application
+
+
+def signed_in(app, username: str):
+    client = app.test_client()
+    Browser(client).login(username)
+    return client
+
+
+def submitted_code(citizen) -> str:
+    token = citizen.get("/api/csrf").get_json()["csrf_token"]
+    created = citizen.post(
+        "/api/dossiers",
+        json={"procedure_code": KHAI_SINH, "data": birth_application()},
+        headers={"X-CSRFToken": token},
+    )
+    assert created.status_code == 201, created.get_json()
+    return created.get_json()["code"]
+
+
+def test_citizen_lists_and_reads_own_dossier_with_etag(app, demo):
+    citizen = signed_in(app, "congdan")
+    code = submitted_code(citizen)
+    mine = citizen.get("/api/v1/dossiers/").get_json()
+    assert [item["code"] for item in mine["items"]] == [code]
+
+    first = citizen.get(f"/api/v1/dossiers/{code}")
+    assert first.status_code == 200
+    assert first.get_json()["code"] == code
+    etag = first.headers["ETag"]
+    again = citizen.get(f"/api/v1/dossiers/{code}", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    other = citizen.get(f"/api/v1/dossiers/{code}", headers={"If-None-Match": '"stale"'})
+    assert other.status_code == 200
+
+
+def test_officers_see_only_their_agencies_and_anonymous_nothing(app, demo):
+    code = submitted_code(signed_in(app, "congdan"))
+    assert signed_in(app, "motcua").get(f"/api/v1/dossiers/{code}").status_code == 200
+    foreign = signed_in(app, "thulycn").get(f"/api/v1/dossiers/{code}")
+    assert foreign.status_code == 404
+    assert foreign.get_json()["error"]["code"] == "not_found"
+    assert signed_in(app, "thulycn").get("/api/v1/dossiers/").get_json()["items"] == []
+
+    anonymous = app.test_client().get(f"/api/v1/dossiers/{code}")
+    assert anonymous.status_code == 403
+    assert anonymous.get_json()["error"]["code"] == "forbidden"
+    assert app.test_client().get("/api/v1/dossiers/").status_code == 403
+
+
+def test_inbox_holds_the_agency_task_only(app, demo):
+    code = submitted_code(signed_in(app, "congdan"))
+    reception = signed_in(app, "motcua").get("/api/v1/tasks/").get_json()
+    assert [task["dossier_code"] for task in reception["items"]] == [code]
+    assert signed_in(app, "thulycn").get("/api/v1/tasks/").get_json()["items"] == []
+    assert signed_in(app, "congdan").get("/api/v1/tasks/").get_json()["items"] == []

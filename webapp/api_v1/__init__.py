@@ -1,0 +1,34 @@
+"""The JSON API v1 (issue #12): flask-smorest blueprints, one file per resource.
+
+The OpenAPI 3.1 document is generated from the marshmallow schemas at /api/v1/openapi.json,
+and rendered as a page at /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+API_PREFIX = "/api/v1"
+
+
+class MotcuaApi(Api):
+    """flask-smorest without its app-wide HTTP error handler: the HTML pages keep theirs."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+def register(app: Flask) -> None:
+    from webapp.api_v1 import docs, dossiers, errors, lookup, procedures, tasks
+
+    app.config.setdefault("API_TITLE", "motcua API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    api = MotcuaApi(app)
+    for blueprint in (procedures.blp, lookup.blp, dossiers.blp, tasks.blp):
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
+    docs.register(app, api, API_PREFIX)
+    errors.register(app)

@@ -1,0 +1,67 @@
+"""One error shape for every 4xx/5xx under /api/v1, with the message in Vietnamese and English."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import Conflict, Forbidden, InvalidInput, MotcuaError, NotFound
+
+#: engine error -> (status, code, English message when the engine gives none in English)
+ENGINE_ERRORS = {
+    NotFound: (404, "not_found", "Not found."),
+    Forbidden: (403, "forbidden", "Forbidden."),
+    Conflict: (409, "conflict", "Conflict: someone else changed it first."),
+    InvalidInput: (400, "invalid_input", "Invalid input."),
+}
+
+
+def is_api_v1() -> bool:
+    from webapp.api_v1 import API_PREFIX
+
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def error_response(status: int, code: str, vi: str, en: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": {"vi": vi, "en": en}, "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def engine_error_response(error: MotcuaError):
+    for kind, (status, code, en) in ENGINE_ERRORS.items():
+        if isinstance(error, kind):
+            fields = getattr(error, "field_errors", None)
+            return error_response(status, code, error.message or en, en, fields)
+    return error_response(500, "internal_error", "Lỗi hệ thống.", "Internal error.")
+
+
+def http_error_response(error: HTTPException):
+    messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+    if error.code == 422 and messages:
+        fields = {k: v for location in messages.values() for k, v in location.items()}
+        return error_response(
+            422, "invalid_input", "Dữ liệu không hợp lệ.", "Invalid input.", fields
+        )
+    vi = {
+        404: "Không tìm thấy.",
+        405: "Phương thức không được hỗ trợ.",
+        413: "Tệp tải lên quá lớn.",
+        401: "Vui lòng đăng nhập.",
+    }.get(error.code, "Yêu cầu không hợp lệ.")
+    return error_response(
+        error.code or 500,
+        (error.name or "error").lower().replace(" ", "_"),
+        vi,
+        error.description or error.name,
+        None,
+    )
+
+
+def register(app: Flask) -> None:
+    """HTTP errors under /api/v1 answer in the one shape; elsewhere Flask's own handlers run."""
+
+    @app.errorhandler(HTTPException)
+    def api_http_error(error: HTTPException):
+        if is_api_v1():
+            return http_error_response(error)
+        return error
