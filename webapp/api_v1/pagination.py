@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from engine.errors import InvalidInput
 
@@ -55,6 +55,3 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
         },
         name=name,
     )
-
-
-__all__ = ["PageArgs", "ValidationError", "page", "page_schema"]
