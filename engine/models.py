@@ -4,6 +4,7 @@
 def import_all_models() -> None:
     import engine.agencies.models
     import engine.calendar.models
+    import engine.configuration.models
     import engine.connector_settings.models
     import engine.connector_tokens.models
     import engine.deadlines.models

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import re
 import threading
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from connectors.email.sandbox import MailSandbox
+from engine.configuration.models import ConfigurationGeneration
 from engine.db import Base, make_engine, make_session_factory, transaction
 from engine.models import import_all_models
 from engine.schema import upgrade_database
@@ -144,6 +146,10 @@ def _empty_all_tables(engine) -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+        # as the migration leaves it: steps cache configuration under this token
+        connection.execute(
+            ConfigurationGeneration.__table__.insert().values(id=1, token=uuid4().hex)
+        )
 
 
 @pytest.fixture

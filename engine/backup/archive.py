@@ -47,9 +47,9 @@ class BackupSummary:
 
 
 def backup_tables() -> list[Table]:
-    """Every table of the schema, parents before children."""
+    """Every table of the schema holding data, parents before children."""
     import_all_models()
-    return list(Base.metadata.sorted_tables)
+    return [table for table in Base.metadata.sorted_tables if table.info.get("backup", True)]
 
 
 def write_backup(
@@ -62,7 +62,7 @@ def write_backup(
     with engine.connect() as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
-        _refuse_unknown_tables(connection, tables)
+        _refuse_unknown_tables(connection)
         summary = BackupSummary(revision=_revision(connection))
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             for done, table in enumerate(tables):
@@ -213,9 +213,9 @@ def _revision(connection: Connection) -> str:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
 
 
-def _refuse_unknown_tables(connection: Connection, tables: list[Table]) -> None:
+def _refuse_unknown_tables(connection: Connection) -> None:
     """A table the models do not know would be left out silently: refuse instead."""
-    known = {table.name for table in tables} | {"alembic_version"}
+    known = {table.name for table in Base.metadata.tables.values()} | {"alembic_version"}
     unknown = sorted(set(inspect(connection).get_table_names()) - known)
     if unknown:
         raise InvalidInput(f"Cơ sở dữ liệu có bảng ngoài mô hình: {', '.join(unknown)}.")

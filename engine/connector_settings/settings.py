@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.agencies.tree import require_root_administrator
+from engine.configuration.cache import cached, configuration_changed
 from engine.connector_settings.models import ConnectorSetting
 from engine.connector_settings.overview import declared_keys
 from engine.errors import InvalidInput, NotFound
@@ -93,6 +94,7 @@ def save_setting(
         setting.updated_at = utcnow()
     session.add(setting)
     session.flush()
+    configuration_changed(session)
     record_admin_change(
         session,
         actor,
@@ -115,16 +117,23 @@ def remove_setting(session: Session, actor: Actor, setting_id: int) -> None:
     )
     session.delete(setting)
     session.flush()
+    configuration_changed(session)
 
 
 def provider_settings(session: Session, provider: str) -> dict[str, str]:
-    """Every setting of a provider, secrets included: for the connector, never for a page."""
-    rows = session.execute(
-        select(ConnectorSetting.key, ConnectorSetting.value).where(
-            ConnectorSetting.provider == provider
+    """Every setting of a provider, secrets included: for the connector, never for a page.
+
+    A step reads them from this process's cache while no edit has changed them."""
+
+    def read() -> dict[str, str]:
+        rows = session.execute(
+            select(ConnectorSetting.key, ConnectorSetting.value).where(
+                ConnectorSetting.provider == provider
+            )
         )
-    )
-    return dict(rows.all())
+        return dict(rows.all())
+
+    return dict(cached(session, ("connector_settings", provider), read))
 
 
 def _view(row: ConnectorSetting) -> SettingView:

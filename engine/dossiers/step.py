@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.calendar.deadlines import dossier_deadline, parse_target_duration
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
+from engine.configuration.cache import generation_token, remember_generation
 from engine.dossiers.interagency import settle_agencies, task_agency_id
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.notices import (
@@ -69,7 +70,7 @@ class StepRecord:
 
 def lock_dossier(session: Session, dossier_id: int) -> Dossier:
     """SELECT ... FOR UPDATE: one step per dossier at a time (SQLite: BEGIN IMMEDIATE)."""
-    dossier = session.execute(_locking(Dossier.id == dossier_id)).scalar_one_or_none()
+    dossier = _locked(session, _locking(Dossier.id == dossier_id))
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     # read again under the lock when the step asks for them
@@ -79,11 +80,11 @@ def lock_dossier(session: Session, dossier_id: int) -> Dossier:
 
 def _locking(condition) -> Select:
     """The dossier row locked, with what every step reads of it (its procedure, version,
-    agency, workflow state and timer) in the same statement rather than five more; only the
-    dossier row is locked.
+    agency, workflow state and timer) and the configuration generation in the same statement
+    rather than six more; only the dossier row is locked.
     """
     return (
-        select(Dossier)
+        select(Dossier, generation_token().scalar_subquery())
         .where(condition)
         .options(
             joinedload(Dossier.procedure_version, innerjoin=True),
@@ -97,12 +98,22 @@ def _locking(condition) -> Select:
     )
 
 
+def _locked(session: Session, statement: Select) -> Dossier | None:
+    row = session.execute(statement).one_or_none()
+    if row is None:
+        return None
+    dossier, token = row
+    remember_generation(session, token)
+    return dossier
+
+
 def lock_task(session: Session, task_id: int) -> Task:
     """Lock the task's dossier, then read the task and the dossier's open tasks, in one
     statement, as the lock holder sees them."""
-    dossier = session.execute(
-        _locking(Dossier.id == select(Task.dossier_id).where(Task.id == task_id).scalar_subquery())
-    ).scalar_one_or_none()
+    dossier = _locked(
+        session,
+        _locking(Dossier.id == select(Task.dossier_id).where(Task.id == task_id).scalar_subquery()),
+    )
     if dossier is None:
         raise NotFound("Không tìm thấy công việc.")
     tasks = session.scalars(

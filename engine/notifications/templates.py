@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.agencies.tree import is_root_administrator
+from engine.configuration.cache import cached, configuration_changed
 from engine.errors import Forbidden, InvalidInput
 from engine.notifications.models import NoticeTemplate
 from engine.timestamps import utcnow
@@ -223,6 +224,12 @@ def shipped_wording(event: str) -> Wording:
 
 
 def wording_for(session: Session, event: str) -> Wording:
+    """The administrator's wording of `event`, else the shipped one; a step reads it from this
+    process's cache while no edit has changed it."""
+    return cached(session, ("notice_wording", event), lambda: _stored_wording(session, event))
+
+
+def _stored_wording(session: Session, event: str) -> Wording:
     row = session.get(NoticeTemplate, event)
     if row is None:
         return shipped_wording(event)
@@ -302,6 +309,7 @@ def save_wording(
         {"event": event, "subject": wording.subject},
     )
     session.flush()
+    configuration_changed(session)
     return row
 
 
@@ -320,6 +328,7 @@ def reset_wording(session: Session, actor: Actor, event: str) -> None:
         {"event": event},
     )
     session.flush()
+    configuration_changed(session)
 
 
 def may_edit_templates(session: Session, actor: Actor) -> bool:

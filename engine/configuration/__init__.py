@@ -1,0 +1,1 @@
+"""What administrators configure that every step reads: kept per process between edits."""
