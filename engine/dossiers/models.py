@@ -13,6 +13,7 @@ from engine.procedures.models import Procedure, ProcedureVersion
 from engine.timestamps import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from engine.postal.models import PostalShipment
     from engine.tasks.models import Task
     from engine.workflow.models import Timer, WorkflowState
 
@@ -87,6 +88,9 @@ class Dossier(Base):
         primaryjoin="and_(Task.dossier_id == Dossier.id, Task.state == 'open')",
         viewonly=True,
         order_by="Task.id",
+    )
+    postal_shipments: Mapped[list[PostalShipment]] = relationship(
+        viewonly=True, order_by="PostalShipment.direction.desc()"
     )
 
     def __repr__(self) -> str:

@@ -80,8 +80,8 @@ def lock_dossier(session: Session, dossier_id: int) -> Dossier:
 
 def _locking(condition) -> Select:
     """The dossier row locked, with what every step reads of it (its procedure, version,
-    agency, workflow state and timer) and the configuration generation in the same statement
-    rather than six more; only the dossier row is locked.
+    agency, workflow state, timer, postal shipments) and the configuration generation in the
+    same statement rather than seven more; only the dossier row is locked.
     """
     return (
         select(Dossier, generation_token().scalar_subquery())
@@ -92,6 +92,7 @@ def _locking(condition) -> Select:
             joinedload(Dossier.agency, innerjoin=True),
             joinedload(Dossier.workflow_state),
             joinedload(Dossier.timer),
+            joinedload(Dossier.postal_shipments),
         )
         .with_for_update(of=Dossier)
         .execution_options(populate_existing=True)
@@ -99,7 +100,7 @@ def _locking(condition) -> Select:
 
 
 def _locked(session: Session, statement: Select) -> Dossier | None:
-    row = session.execute(statement).one_or_none()
+    row = session.execute(statement).unique().one_or_none()
     if row is None:
         return None
     dossier, token = row

@@ -94,7 +94,7 @@ def request_postal_services(session: Session, dossier: Dossier, choice: PostalCh
 
 def order_result_delivery(session: Session, dossier: Dossier) -> None:
     """The result is ready: order its delivery if the citizen asked for one."""
-    shipment = shipment_of(session, dossier.id, DELIVERY)
+    shipment = _shipment(dossier, DELIVERY)
     if shipment is not None and shipment.status == NOT_ORDERED:
         shipment.status = 1
         shipment.updated_at = utcnow()
@@ -104,7 +104,7 @@ def order_result_delivery(session: Session, dossier: Dossier) -> None:
 def cancel_open_shipments(session: Session, dossier: Dossier) -> None:
     """The dossier ended (withdrawn, refused): what the post office has not done yet is called
     off, ordered or not; a shipment already under way is cancelled at the post office too."""
-    for shipment in shipments_of(session, dossier.id):
+    for shipment in dossier.postal_shipments:
         if shipment.status not in (NOT_ORDERED, 1, 2):
             continue
         if shipment.order_code is not None:
@@ -122,7 +122,7 @@ def cancel_open_shipments(session: Session, dossier: Dossier) -> None:
 
 def ensure_posted_in(session: Session, dossier: Dossier) -> None:
     """Reception of a dossier the post office fetches waits for the hand-over (status 3)."""
-    pickup = shipment_of(session, dossier.id, PICKUP)
+    pickup = _shipment(dossier, PICKUP)
     if pickup is not None and pickup.status not in (3, CANCELLED):
         message = (
             "Hồ sơ gửi qua bưu chính chưa được bưu điện chuyển đến cơ quan: chỉ tiếp nhận sau "
@@ -131,12 +131,9 @@ def ensure_posted_in(session: Session, dossier: Dossier) -> None:
         raise InvalidInput(message, {"_form": message})
 
 
-def shipment_of(session: Session, dossier_id: int, direction: str) -> PostalShipment | None:
-    return session.scalar(
-        select(PostalShipment).where(
-            PostalShipment.dossier_id == dossier_id, PostalShipment.direction == direction
-        )
-    )
+def _shipment(dossier: Dossier, direction: str) -> PostalShipment | None:
+    """From the shipments the step's lock read with the dossier (a lazy load otherwise)."""
+    return next((row for row in dossier.postal_shipments if row.direction == direction), None)
 
 
 def shipments_of(session: Session, dossier_id: int) -> list[PostalShipment]:

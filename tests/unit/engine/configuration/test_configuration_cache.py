@@ -33,21 +33,21 @@ def test_a_step_reads_settings_once_then_from_the_cache_until_an_edit(demo, sess
 
     def settings_in_a_step(session):
         lock_dossier(session, dossier_id)
-        return provider_settings(session, "national_portal")
+        return provider_settings(session, "vnpay")
 
     first, before = _statements(session_factory, settings_in_a_step)
     again, cached = _statements(session_factory, settings_in_a_step)
     assert any("connector_settings" in s for s in first)
     assert not any("connector_settings" in s for s in again)
-    assert cached == before and "sync" not in cached
+    assert cached == before and "tmn_code" not in cached
 
     with session_factory() as session, transaction(session):
         save_setting(
-            session, admin, provider="national_portal", key="sync", value="1", is_secret=False
+            session, admin, provider="vnpay", key="tmn_code", value="MOTCUA01", is_secret=False
         )
     edited, after = _statements(session_factory, settings_in_a_step)
     assert any("connector_settings" in s for s in edited)
-    assert after["sync"] == "1"
+    assert after["tmn_code"] == "MOTCUA01"
 
 
 def test_a_cached_value_cannot_be_changed_by_its_reader(demo, session_factory):
