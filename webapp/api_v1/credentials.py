@@ -54,7 +54,7 @@ def authenticate_api_call():
         return None
     header = request.headers.get("Authorization", "")
     if not header:
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
+        if request.endpoint and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
         return None
     scheme, _, token = header.partition(" ")
