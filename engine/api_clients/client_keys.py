@@ -129,6 +129,13 @@ def list_client_keys(session: Session, actor: Actor) -> list[ApiClientKey]:
     return [key for key in keys if _within(key, scope)]
 
 
+def key_audit_targets(session: Session, agency_ids: set[int]) -> list[str]:
+    """The audit targets (`api_key:<prefix>`) of the keys acting only for these agencies, so
+    that their administrators and auditors read each key's uses."""
+    keys = session.execute(select(ApiClientKey.prefix, ApiClientKey.agency_ids)).all()
+    return [f"api_key:{prefix}" for prefix, ids in keys if set(ids or ()) <= agency_ids]
+
+
 def agency_codes(session: Session, agency_ids: Iterable[int]) -> list[str]:
     ids = list(agency_ids)
     if not ids:
