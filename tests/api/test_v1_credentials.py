@@ -182,6 +182,7 @@ def test_openapi_declares_the_bearer_scheme_and_each_scope(client, demo):
     assert show["security"] == [{"bearerAuth": ["dossiers:read"]}]
     catalogue = spec["paths"]["/api/v1/procedures/"]["get"]
     assert {} in catalogue["security"]
+    assert "<code>tasks:read</code>" in client.get("/api/v1/docs").get_data(as_text=True)
 
 
 def test_every_api_operation_names_its_scope(app):
