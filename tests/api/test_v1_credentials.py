@@ -192,3 +192,26 @@ def test_every_api_operation_names_its_scope(app):
         if rule.rule.startswith("/api/v1") and rule.endpoint not in DOCUMENTATION_ENDPOINTS:
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert required_scope(rule.endpoint, method), (rule.endpoint, method)
+
+
+def test_writes_need_csrf_with_a_session_and_the_write_scope_with_a_key(app, demo, session_factory):
+    # a stand-in for the write operations of the dossiers resource, until they exist
+    app.add_url_rule(
+        "/api/v1/dossiers/_probe",
+        endpoint="api_v1_dossiers.probe",
+        view_func=lambda: {"ok": True},
+        methods=["POST"],
+    )
+    citizen = signed_in(app, "congdan")
+    assert citizen.post("/api/v1/dossiers/_probe", json={}).status_code == 400
+    token = citizen.get("/api/csrf").get_json()["csrf_token"]
+    with_token = citizen.post("/api/v1/dossiers/_probe", headers={"X-CSRFToken": token})
+    assert with_token.status_code == 200
+
+    reader = client_key(demo, session_factory, ["dossiers:read"])
+    writer = client_key(demo, session_factory, ["dossiers:write"])
+    api = app.test_client()
+    denied = api.post("/api/v1/dossiers/_probe", headers=bearer(reader))
+    assert denied.status_code == 403
+    assert "dossiers:write" in denied.get_json()["error"]["message"]["en"]
+    assert api.post("/api/v1/dossiers/_probe", headers=bearer(writer)).status_code == 200
