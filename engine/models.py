@@ -3,6 +3,7 @@
 
 def import_all_models() -> None:
     import engine.agencies.models
+    import engine.api_clients.models
     import engine.calendar.models
     import engine.configuration.models
     import engine.connector_settings.models

@@ -50,7 +50,7 @@ def current_actor() -> Actor:
 def signed_in_actor() -> Actor:
     """The signed-in actor, for JSON routes that answer 403 instead of redirecting to sign in."""
     actor = current_actor()
-    if actor.user_id is None:
+    if not actor.is_signed_in:
         raise Forbidden("Vui lòng đăng nhập.")
     return actor
 

@@ -18,6 +18,8 @@ class Actor:
     full_name: str = ""
     #: role code -> ids of the agencies where the actor holds it
     roles: dict[str, frozenset[int]] = field(default_factory=dict)
+    #: set when another system acts through its API key (engine.api_clients); user_id is None
+    api_client_id: int | None = None
 
     @property
     def is_officer(self) -> bool:
@@ -28,6 +30,11 @@ class Actor:
 
     def has_role(self, role: str, agency_id: int) -> bool:
         return agency_id in self.agencies_for(role)
+
+    @property
+    def is_signed_in(self) -> bool:
+        """A person with an account, or another system with an API key."""
+        return self.user_id is not None or self.api_client_id is not None
 
     @property
     def agency_ids(self) -> frozenset[int]:

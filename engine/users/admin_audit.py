@@ -63,6 +63,11 @@ ACTION_LABELS = {
     "connector_setting_saved": "Lưu thiết lập kết nối",
     "connector_setting_removed": "Xóa thiết lập kết nối",
     "outbox_retried": "Thử lại tác vụ gửi đi",
+    "api_key_created": "Cấp khóa API",
+    "api_key_revoked": "Thu hồi khóa API",
+    "api_key_used": "Gọi API bằng khóa",
+    "personal_token_created": "Tạo mã truy cập cá nhân",
+    "personal_token_revoked": "Thu hồi mã truy cập cá nhân",
 }
 
 

@@ -6,8 +6,9 @@ below them. A reader whose agencies include a top-level agency sees every entry 
 deployment is theirs, including the system's own entries and calendar changes). Any other
 reader sees the entries made by people who hold a role in one of their agencies, and the
 entries whose target is one of their agencies (`agency:<code>`): what their own staff changed
-and what was changed about them. A dossier's history is shown when the dossier belongs to,
-was received by, or was shared with one of their agencies; otherwise it does not exist for them.
+and what was changed about them, and the uses of the API keys that act only for their
+agencies. A dossier's history is shown when the dossier belongs to, was received by, or was
+shared with one of their agencies; otherwise it does not exist for them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine.agencies.models import Agency
 from engine.agencies.tree import descendant_ids
+from engine.api_clients.client_keys import key_audit_targets
 from engine.calendar.overrides import parse_day
 from engine.dossiers.models import Dossier, DossierAgency, DossierEvent
 from engine.errors import InvalidInput, NotFound
@@ -113,6 +115,7 @@ def _scoped(session: Session, actor: Actor) -> Select:
     staff = select(RoleAssignment.user_id).where(RoleAssignment.agency_id.in_(scope))
     codes = session.scalars(select(Agency.code).where(Agency.id.in_(scope)))
     agency_targets = [f"agency:{code}" for code in codes]
+    agency_targets += key_audit_targets(session, scope)
     return query.where(
         or_(AdminAuditEntry.actor_id.in_(staff), AdminAuditEntry.target.in_(agency_targets))
     )

@@ -48,9 +48,9 @@ def test_officers_see_only_their_agencies_and_anonymous_nothing(app, demo):
     assert signed_in(app, "thulycn").get("/api/v1/dossiers/").get_json()["items"] == []
 
     anonymous = app.test_client().get(f"/api/v1/dossiers/{code}")
-    assert anonymous.status_code == 403
-    assert anonymous.get_json()["error"]["code"] == "forbidden"
-    assert app.test_client().get("/api/v1/dossiers/").status_code == 403
+    assert anonymous.status_code == 401
+    assert anonymous.get_json()["error"]["code"] == "unauthenticated"
+    assert app.test_client().get("/api/v1/dossiers/").status_code == 401
 
 
 def test_inbox_holds_the_agency_task_only(app, demo):

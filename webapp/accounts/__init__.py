@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from webapp.accounts import channels, sso, views  # noqa: E402, F401
+from webapp.accounts import channels, sso, tokens, views  # noqa: E402, F401

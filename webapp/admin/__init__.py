@@ -1,6 +1,6 @@
 """Administration: procedure catalogue, packages, drafts and versions, agencies and officers,
-calendar, working hours, audit log, the system page, connector settings and the national
-portal sync."""
+calendar, working hours, audit log, the system page, connector settings, API keys and the
+national portal sync."""
 
 from flask import Blueprint, request
 
@@ -26,6 +26,7 @@ def administrators_only() -> None:
 
 from webapp.admin import (  # noqa: E402, F401
     agencies,
+    api_keys,
     audit_log,
     catalogue,
     connectors,

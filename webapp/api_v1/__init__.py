@@ -20,15 +20,17 @@ class MotcuaApi(Api):
 
 
 def register(app: Flask) -> None:
-    from webapp.api_v1 import docs, dossiers, errors, lookup, procedures, tasks
+    from webapp.api_v1 import credentials, docs, dossiers, errors, lookup, procedures, tasks
 
     app.config.setdefault("API_TITLE", "motcua API")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    api = MotcuaApi(app)
-    for blueprint in (procedures.blp, lookup.blp, dossiers.blp, tasks.blp):
+    api = MotcuaApi(app, spec_kwargs={"extra_plugins": [credentials.ScopeDocumentation()]})
+    blueprints = (procedures.blp, lookup.blp, dossiers.blp, tasks.blp)
+    for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
+    credentials.register(app, api, blueprints)
     docs.register(app, api, API_PREFIX)
     errors.register(app)

@@ -28,11 +28,25 @@ def error_response(status: int, code: str, vi: str, en: str, fields: dict | None
 
 
 def engine_error_response(error: MotcuaError):
+    if isinstance(error, Forbidden) and not _signed_in():
+        from webapp.api_v1.credentials import unauthenticated_response
+
+        return unauthenticated_response(
+            "Vui lòng đăng nhập hoặc gửi mã truy cập (Authorization: Bearer).",
+            "Authentication required: sign in or send a Bearer token.",
+            invalid_token=False,
+        )
     for kind, (status, code, en) in ENGINE_ERRORS.items():
         if isinstance(error, kind):
             fields = getattr(error, "field_errors", None)
             return error_response(status, code, error.message or en, en, fields)
     return error_response(500, "internal_error", "Lỗi hệ thống.", "Internal error.")
+
+
+def _signed_in() -> bool:
+    from webapp.auth import current_actor
+
+    return current_actor().is_signed_in
 
 
 def http_error_response(error: HTTPException):

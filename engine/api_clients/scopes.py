@@ -1,0 +1,23 @@
+"""The operations an API key may be allowed, one per resource of /api/v1 and way of using it.
+
+A resource's GET operations need `<resource>:read`, every other method `<resource>:write`;
+webapp/api_v1 says which resource each of its blueprints serves.
+"""
+
+from __future__ import annotations
+
+SCOPES: dict[str, str] = {
+    "catalogue:read": "Đọc danh mục thủ tục hành chính",
+    "lookup:read": "Tra cứu tình trạng hồ sơ theo mã",
+    "dossiers:read": "Xem hồ sơ của các đơn vị được phép",
+    "dossiers:write": "Nộp và cập nhật hồ sơ của các đơn vị được phép",
+    "tasks:read": "Xem công việc đang mở của các đơn vị được phép",
+    "tasks:write": "Xử lý công việc của các đơn vị được phép",
+}
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def scope_for(resource: str, method: str) -> str:
+    """The scope a call needs: `dossiers` + POST -> `dossiers:write`."""
+    return f"{resource}:{'read' if method.upper() in READ_METHODS else 'write'}"
