@@ -1,7 +1,7 @@
 """apikeys: personal access tokens and other systems' API keys for /api/v1
 
 Revision ID: apikeys_1
-Revises: postal_1
+Revises: config_1
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "apikeys_1"
-down_revision = "postal_1"
+down_revision = "config_1"
 branch_labels = None
 depends_on = None
 
