@@ -15,10 +15,10 @@ class DossierSchema(Schema):
     national_status = fields.Integer()
     channel = fields.Integer()
     applicant_name = fields.String()
-    received_at = fields.AwareDateTime()
-    due_at = fields.AwareDateTime()
-    finished_at = fields.AwareDateTime()
-    returned_at = fields.AwareDateTime()
+    received_at = fields.AwareDateTime(allow_none=True)
+    due_at = fields.AwareDateTime(allow_none=True)
+    finished_at = fields.AwareDateTime(allow_none=True)
+    returned_at = fields.AwareDateTime(allow_none=True)
     timing = fields.String(allow_none=True)
 
 
@@ -28,7 +28,7 @@ class TaskSchema(Schema):
     role = fields.String()
     version = fields.Integer()
     form_name = fields.String(allow_none=True)
-    due_at = fields.AwareDateTime()
+    due_at = fields.AwareDateTime(allow_none=True)
     dossier_code = fields.Function(lambda task: task.dossier.code)
 
 
@@ -43,9 +43,9 @@ class PublicDossierSchema(Schema):
     agency_name = fields.String()
     status_label = fields.String()
     national_status = fields.Integer()
-    received_at = fields.AwareDateTime()
-    due_at = fields.AwareDateTime()
-    returned_at = fields.AwareDateTime()
+    received_at = fields.AwareDateTime(allow_none=True)
+    due_at = fields.AwareDateTime(allow_none=True)
+    returned_at = fields.AwareDateTime(allow_none=True)
     steps = fields.List(fields.Nested(PublicStepSchema))
 
 

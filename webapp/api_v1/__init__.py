@@ -9,11 +9,16 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from webapp.api_v1.errors import ApiErrorSchema
+
 API_PREFIX = "/api/v1"
 
 
 class MotcuaApi(Api):
-    """flask-smorest without its app-wide HTTP error handler: the HTML pages keep theirs."""
+    """flask-smorest without its app-wide HTTP error handler: the HTML pages keep theirs; the
+    documented error responses carry our one error shape."""
+
+    ERROR_SCHEMA = ApiErrorSchema
 
     def _register_error_handlers(self):
         pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, Forbidden, InvalidInput, MotcuaError, NotFound
@@ -14,6 +15,27 @@ ENGINE_ERRORS = {
     Conflict: (409, "conflict", "Conflict: someone else changed it first."),
     InvalidInput: (400, "invalid_input", "Invalid input."),
 }
+
+
+class MessageSchema(Schema):
+    vi = fields.String(required=True, metadata={"description": "Thông báo tiếng Việt"})
+    en = fields.String(required=True, metadata={"description": "The message in English"})
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={"example": "invalid_input"})
+    message = fields.Nested(MessageSchema, required=True)
+    fields = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={"description": "The message of each field that was refused"},
+    )
+
+
+class ApiErrorSchema(Schema):
+    """What every 4xx/5xx answer of /api/v1 carries: the OpenAPI document says so."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
 
 
 def is_api_v1() -> bool:
