@@ -1,4 +1,8 @@
-"""Accepting an upload: size and type checked from the content, bytes stored, a row recorded."""
+"""Accepting an upload: size and type checked from the content, bytes stored, a row recorded.
+
+The bytes are stored under their SHA-256; the name the browser sent is kept only as a label
+(`original_name`) and never becomes a path.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, NotFound
 from engine.files.content_types import ALLOWED, detect_content_type
+from engine.files.hostile_content import hostile_content_problem
 from engine.files.models import StoredFile
 from engine.files.storage import FileStorage
 from engine.users.actor import Actor
@@ -39,6 +44,9 @@ def store_upload(
             "Loại tệp không được chấp nhận.",
             {field: f"Nội dung tệp không phải {kinds} (phần mở rộng của tên tệp không được tính)."},
         )
+    problem = hostile_content_problem(content, content_type)
+    if problem:
+        raise InvalidInput("Tệp tải lên không an toàn.", {field: problem})
     key = storage.put(content)
     stored = StoredFile(
         storage_key=key,
