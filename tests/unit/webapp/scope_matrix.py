@@ -49,6 +49,7 @@ READ_METHODS = frozenset({"GET"})
 PROCEDURE_CODE = {"code": "procedure_code"}
 #: roles with no business with citizen A's dossier in agency X
 OUTSIDE_X = ("citizen_b", "officer_y", "admin_y")
+STRANGERS = ("anonymous", *OUTSIDE_X)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Entry:
     params: dict[str, str] = field(default_factory=dict)
     #: roles whose allowed read must not show citizen A's dossier code (lists filtered by scope)
     hides: tuple[str, ...] = ()
+    #: roles to whom an allowed read (a public lookup) must not show A's ID number or phone
+    conceals: tuple[str, ...] = ()
     #: query string of a read whose input check would answer before the scope check
     query: dict[str, str] = field(default_factory=dict)
     #: form fields sent with a write, so that input checks pass and the scope check answers
@@ -123,7 +126,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # no fee paid, so no e-receipt yet
     ("GET", "portal.e_receipt"): entry("L   404 404 404 404 404 404 404 404"),
     ("GET", "portal.home"): entry("A   A   A   A   A   A   A   A   A"),
-    ("GET", "portal.lookup"): entry("A   A   A   A   A   A   A   A   A"),
+    ("GET", "portal.lookup"): entry("A   A   A   A   A   A   A   A   A", conceals=STRANGERS, query={"ma": "{code}"}),
     ("POST", "portal.mark_read"): entry("L   A   A   A   A   A   A   A   A"),
     ("GET", "portal.my_dossiers"): entry("L   A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
     ("GET", "portal.notifications"): entry("L   A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
@@ -258,12 +261,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "api.create_dossier"): entry("403 A   A   403 403 403 403 403 403", json={"procedure_code": "1.001193", "data": {}}),
     ("GET", "api.csrf_token"): entry("A   A   A   A   A   A   A   A   A"),
     ("GET", "api.dossier"): entry("403 A   404 A   404 A   A   404 404"),
-    ("GET", "api.lookup"): entry("A   A   A   A   A   A   A   A   A"),
+    ("GET", "api.lookup"): entry("A   A   A   A   A   A   A   A   A", conceals=STRANGERS),
     ("GET", "api.tasks"): entry("403 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
     ("GET", "api_v1_docs"): entry("A   A   A   A   A   A   A   A   A"),
     ("GET", "api_v1_dossiers.my_dossiers"): entry("403 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
     ("GET", "api_v1_dossiers.show_dossier"): entry("403 A   404 A   404 A   A   404 404"),
-    ("GET", "api_v1_lookup.lookup"): entry("A   A   A   A   A   A   A   A   A"),
+    ("GET", "api_v1_lookup.lookup"): entry("A   A   A   A   A   A   A   A   A", conceals=STRANGERS),
     ("GET", "api_v1_procedures.list_procedures"): entry("A   A   A   A   A   A   A   A   A"),
     ("GET", "api_v1_procedures.show_procedure"): entry("A   A   A   A   A   A   A   A   A", params=PROCEDURE_CODE),
     ("GET", "api_v1_tasks.inbox"): entry("403 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),

@@ -41,6 +41,8 @@ from tests.unit.webapp.scope_matrix import (
     USERNAMES,
 )
 
+#: citizen A's ID number and phone (tests.factories.birth_application)
+APPLICANT_SECRETS = ("074090001234", "0912345678")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -175,7 +177,8 @@ def url_for_rule(app, method: str, endpoint: str, values: dict) -> str:
     params = {**(PROCEDURE_CODE if endpoint.startswith("admin.") else {}), **entry.params}
     arguments = {name: values[params.get(name, name)] for name in rule.arguments}
     path = rule.build(arguments, append_unknown=False)[1]
-    return f"{path}?{urlencode(entry.query)}" if entry.query else path
+    query = {name: value.format(**values) for name, value in entry.query.items()}
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def observed(response) -> str | int:
@@ -233,4 +236,8 @@ def test_each_role_gets_what_the_matrix_says(world, role):
             wrong.append(f"{method} {path} ({endpoint}): expected {expected}, got {got}")
         elif role in entry.hides and values["code"] in response.get_data(as_text=True):
             wrong.append(f"{method} {path} ({endpoint}): shows dossier {values['code']}")
+        elif role in entry.conceals and any(
+            secret in response.get_data(as_text=True) for secret in APPLICANT_SECRETS
+        ):
+            wrong.append(f"{method} {path} ({endpoint}): shows the applicant's personal data")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
