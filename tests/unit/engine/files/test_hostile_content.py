@@ -107,3 +107,24 @@ def test_the_stored_name_is_the_hash_never_the_uploaded_name(session, storage):
     (path,) = [p for p in storage.root.rglob("*") if p.is_file()]
     assert path.name == stored.sha256
     assert path.resolve().is_relative_to(storage.root.resolve())
+
+
+def test_a_name_that_declares_another_type_than_the_content_is_refused(session, storage):
+    with pytest.raises(InvalidInput) as refused:
+        store_upload(session, CITIZEN, storage, filename="giay.pdf", content=JPEG, field="doc_1")
+    assert "đuôi .pdf nhưng nội dung là tệp JPEG" in refused.value.field_errors["doc_1"]
+    assert store_upload(session, CITIZEN, storage, filename="scan.tif", content=JPEG).id
+
+
+def test_a_field_may_narrow_the_accepted_types(session, storage):
+    with pytest.raises(InvalidInput) as refused:
+        store_upload(
+            session,
+            CITIZEN,
+            storage,
+            filename="anh.jpg",
+            content=JPEG,
+            field="result_file",
+            allowed={"application/pdf": "PDF"},
+        )
+    assert "không phải PDF" in refused.value.field_errors["result_file"]
