@@ -132,6 +132,8 @@ def _build_world(factory, storage) -> dict:
         "change_id": 999999,
         "override_id": 999999,
         "setting_id": 999999,
+        "key_id": 999999,
+        "token_id": 999999,
         "lookup_code": "KHONGCO",
         "token": "khong-hop-le",
     }
