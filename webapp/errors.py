@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.files.uploads import MAX_UPLOAD_BYTES
 
 
 def _wants_json() -> bool:
@@ -49,7 +50,21 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_error):
-        return answer(InvalidInput("Tệp tải lên quá lớn."), 413, "Tệp quá lớn")
+        # the whole request is over MAX_CONTENT_LENGTH: refused before any of it is parsed
+        from webapp.api_v1.errors import error_response, is_api_v1
+
+        limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        per_file = MAX_UPLOAD_BYTES // (1024 * 1024)
+        message = (
+            f"Dữ liệu gửi lên quá lớn: tối đa {limit} MB cho mỗi lần gửi, mỗi tệp tối đa "
+            f"{per_file} MB. Vui lòng chọn tệp nhỏ hơn hoặc gửi làm nhiều lần."
+        )
+        if is_api_v1():
+            english = f"The request is larger than {limit} MB (at most {per_file} MB per file)."
+            return error_response(413, "payload_too_large", message, english)
+        if _wants_json():
+            return jsonify({"error": message}), 413
+        return render_template("error.html", title="Tệp quá lớn", message=message), 413
 
     @app.errorhandler(400)
     def bad_request(error):

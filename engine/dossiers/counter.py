@@ -20,6 +20,7 @@ from engine.dossiers.models import CHANNEL_COUNTER, Dossier, DossierComponent
 from engine.dossiers.submission import submit_dossier
 from engine.errors import Forbidden, InvalidInput
 from engine.files.content_types import ALLOWED, detect_content_type
+from engine.files.hostile_content import hostile_content_problem
 from engine.files.storage import FileStorage
 from engine.files.uploads import MAX_UPLOAD_BYTES, store_upload
 from engine.procedures.form_data import validated_form_data
@@ -171,9 +172,11 @@ def _scan_problem(scan: Scan) -> str | None:
         return "tệp rỗng."
     if len(scan.content) > MAX_UPLOAD_BYTES:
         return f"tệp vượt quá {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-    if detect_content_type(scan.content) is None:
+    content_type = detect_content_type(scan.content)
+    if content_type is None:
         return f"nội dung không phải {', '.join(ALLOWED.values())}."
-    return None
+    problem = hostile_content_problem(scan.content, content_type)
+    return problem[0].lower() + problem[1:] if problem else None
 
 
 def _complete_reception(session: Session, actor: Actor, dossier: Dossier) -> None:

@@ -14,6 +14,22 @@ ALLOWED = {
 }
 
 
+#: what a file name's extension declares, for the types we accept
+EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def declared_content_type(filename: str) -> str | None:
+    """The type the name's extension claims, when it is one we know; None otherwise."""
+    dot = (filename or "").rfind(".")
+    return EXTENSIONS.get(filename[dot:].lower()) if dot >= 0 else None
+
+
 def detect_content_type(content: bytes) -> str | None:
     """The MIME type the content really is, among the ones we accept; None otherwise."""
     if content.startswith(b"%PDF-"):

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 
 from engine.errors import NotFound
 from engine.files.content_types import detect_content_type
+from engine.files.hostile_content import hostile_content_problem
 from engine.procedures.form_data import version_form
 from engine.procedures.models import ProcedureVersion
 from engine.procedures.package import METADATA_FILE, ProcedurePackage
@@ -58,8 +59,10 @@ def check_blank_forms(package: ProcedurePackage) -> list[Problem]:
             problems.append(_problem(code, f"tên tệp mẫu “{name}” không hợp lệ", "bad_name"))
         elif path not in package.files:
             problems.append(_problem(code, f"thiếu tệp mẫu {path} trong gói", "missing"))
-        elif detect_content_type(package.files[path]) not in BLANK_TYPES:
+        elif (kind := detect_content_type(package.files[path])) not in BLANK_TYPES:
             problems.append(_problem(code, f"tệp mẫu {path} không phải PDF hay DOCX", "type"))
+        elif hostile := hostile_content_problem(package.files[path], kind):
+            problems.append(_problem(code, f"tệp mẫu {path}: {hostile}", "hostile"))
     return problems
 
 
@@ -115,7 +118,12 @@ def applicant_form_pdf(version: ProcedureVersion) -> bytes:
 
 
 def _problem(code: str, what: str, rule: str) -> Problem:
-    english = {"bad_name": "invalid file name", "missing": "file missing", "type": "not PDF/DOCX"}
+    english = {
+        "bad_name": "invalid file name",
+        "missing": "file missing",
+        "type": "not PDF/DOCX",
+        "hostile": "carries active content or hides an archive",
+    }
     return Problem(
         code or None,
         f"Thành phần hồ sơ “{code}”: {what} (chỉ nhận PDF hoặc DOCX đặt trong {BLANK_DIR}/).",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from engine.agencies.models import Agency
 from engine.agencies.tree import administered_agencies
@@ -26,6 +26,7 @@ from webapp.admin import bp
 from webapp.admin.record_form import form_from_record, record_from_form
 from webapp.auth import current_actor
 from webapp.extensions import db
+from webapp.file_responses import file_response
 
 
 def _render_record_form(values: dict, errors: dict, *, code: str | None, status: int = 200):
@@ -110,11 +111,7 @@ def restore(code: str):
 @bp.get("/danh-muc.json")
 def export():
     body = json.dumps(export_catalogue(db.session), ensure_ascii=False, indent=2)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": "attachment; filename=danh-muc-thu-tuc.json"},
-    )
+    return file_response(body.encode("utf-8"), "application/json", "danh-muc-thu-tuc.json")
 
 
 @bp.post("/danh-muc/nhap")

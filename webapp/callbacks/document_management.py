@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, abort, request
+from flask import abort, request
 
 from connectors.document_management.client import (
     SETTINGS_PROVIDER,
@@ -26,6 +26,7 @@ from engine.document_issues.exchange import (
 )
 from webapp.callbacks import bp
 from webapp.extensions import csrf, db
+from webapp.file_responses import file_response
 from webapp.workspace.files import file_storage
 
 log = logging.getLogger(__name__)
@@ -37,12 +38,9 @@ def document_file(file_id: int, token: str):
     if not valid_file_link(shared_secret(db.session), file_id, token):
         abort(404)
     stored = result_file_for_link(db.session, file_id) or abort(404)
-    response = Response(file_storage().get(stored.storage_key), mimetype=stored.content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=stored.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        file_storage().get(stored.storage_key), stored.content_type, stored.original_name
+    )
 
 
 @bp.post("/qlvb/callback")

@@ -17,6 +17,7 @@ from engine.procedures.catalogue_search import (
 )
 from engine.procedures.queries import get_procedure, latest_version
 from webapp.extensions import db
+from webapp.file_responses import file_response
 from webapp.portal import bp
 
 
@@ -59,12 +60,7 @@ def blank_form(code: str, document_code: str):
     """The blank form the package ships for one required document (PDF or DOCX)."""
     version = latest_version(db.session, get_procedure(db.session, code))
     form = get_blank_form(version, document_code)
-    return send_file(
-        BytesIO(form.content),
-        mimetype=form.content_type,
-        as_attachment=True,
-        download_name=form.filename,
-    )
+    return file_response(form.content, form.content_type, form.filename)
 
 
 @bp.get("/thu-tuc/<code>/to-khai-mau-in.pdf")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from engine.db import transaction
 from engine.documents_store.store import (
@@ -18,6 +16,7 @@ from engine.errors import InvalidInput
 from engine.files.uploads import get_file
 from webapp.auth import current_actor, login_required
 from webapp.extensions import db
+from webapp.file_responses import file_response
 from webapp.portal import bp
 from webapp.portal.uploads import file_storage, posted_single_file
 
@@ -72,10 +71,6 @@ def download(file_id: int):
         file_id,
         may_see_dossier=lambda dossier_id: may_see(actor, db.session.get(Dossier, dossier_id)),
     )
-    content = file_storage().get(stored.storage_key)
-    return send_file(
-        BytesIO(content),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=stored.original_name,
+    return file_response(
+        file_storage().get(stored.storage_key), stored.content_type, stored.original_name
     )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import current_app, request
 
 from engine.dossiers.overview import get_dossier_file
 from engine.files.storage import FileStorage, FolderStorage, default_storage
 from webapp.auth import current_actor
 from webapp.extensions import db
+from webapp.file_responses import file_response
 from webapp.workspace import bp
-
-#: shown in the browser; anything else is always downloaded
-PREVIEWABLE = {"application/pdf", "image/jpeg", "image/png"}
 
 
 def file_storage() -> FileStorage:
@@ -24,12 +22,9 @@ def file_storage() -> FileStorage:
 def dossier_file(code: str, file_id: int):
     """Preview (inline) or, with ?tai-ve=1, download one file of a dossier the officer may see."""
     stored = get_dossier_file(db.session, current_actor(), code, file_id)
-    inline = stored.content_type in PREVIEWABLE and not request.args.get("tai-ve")
-    response = Response(file_storage().get(stored.storage_key), mimetype=stored.content_type)
-    response.headers.set(
-        "Content-Disposition", "inline" if inline else "attachment", filename=stored.original_name
+    return file_response(
+        file_storage().get(stored.storage_key),
+        stored.content_type,
+        stored.original_name,
+        inline=not request.args.get("tai-ve"),
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

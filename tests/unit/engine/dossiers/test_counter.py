@@ -3,6 +3,9 @@ when the officer says "Tiếp nhận", every problem reported at once."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from engine.db import transaction
@@ -113,6 +116,19 @@ def test_every_problem_comes_back_at_once_and_nothing_is_kept(demo, session_fact
     assert "Giấy tờ tùy thân" in errors["component-giay_to_tuy_than"]
     with session_factory() as session:
         assert session.query(Dossier).count() == 0
+        assert session.query(StoredFile).count() == 0
+
+
+def test_a_scan_that_hides_a_zip_archive_is_refused_with_the_others(demo, session_factory, storage):
+    hidden = io.BytesIO()
+    with zipfile.ZipFile(hidden, "w") as archive:
+        archive.writestr("setup.exe", b"MZ\x90\x00")
+    scan = Scan("chung-sinh.pdf", PDF + hidden.getvalue())
+    components = [ReceivedComponent("giay_chung_sinh", scans=(scan,))]
+    with pytest.raises(InvalidInput) as raised:
+        receive(session_factory, demo.actor("motcua"), storage, components)
+    assert "tệp nén (ZIP)" in raised.value.field_errors["component-giay_chung_sinh-scan"]
+    with session_factory() as session:
         assert session.query(StoredFile).count() == 0
 
 

@@ -50,3 +50,10 @@ def test_stored_version_gives_the_bytes_back():
     version = ProcedureVersion(files={path: stored_text(path, c) for path, c in files.items()})
     form = get_blank_form(version, "don")
     assert (form.content, form.content_type, form.filename) == (PDF, "application/pdf", "don.pdf")
+
+
+def test_a_blank_form_with_active_content_is_refused():
+    scripted = PDF.replace(b"% mau don", b"1 0 obj<</OpenAction<</S/JavaScript/JS(x)>>>>endobj")
+    refused = check_blank_forms(_with_blank_form("don.pdf", {"forms/blank/don.pdf": scripted}))
+    assert [p.rule for p in refused] == ["blank_form_hostile"]
+    assert "mã lệnh" in refused[0].message
