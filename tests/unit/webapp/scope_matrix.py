@@ -91,6 +91,9 @@ def public(reason: str) -> Entry:
 MATRIX: dict[tuple[str, str], Entry] = {
     # accounts: registration, sign-in, password, channels
     ("GET", "accounts.change"): entry("L   A   A   A   A   A   A   A   A"),
+    ("GET", "accounts.personal_tokens"): entry("L   A   A   A   A   A   A   A   A"),
+    ("POST", "accounts.create_token"): entry("L   A   A   A   A   A   A   A   A"),
+    ("POST", "accounts.revoke_token"): entry("L   404 404 404 404 404 404 404 404"),
     ("POST", "accounts.change"): entry("L   A   A   A   A   A   A   A   A"),
     ("GET", "accounts.forgot_password"): entry("A   A   A   A   A   A   A   A   A"),
     ("POST", "accounts.forgot_password"): entry("A   A   A   A   A   A   A   A   A"),
@@ -193,6 +196,9 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # administration (admin.before_request: administrators; the audit log also auditors)
     ("POST", "admin.add_calendar_override"): entry("403 403 403 403 403 403 403 403 403"),
     ("GET", "admin.agencies"): entry("403 403 403 403 403 403 A   A   403"),
+    ("GET", "admin.api_keys"): entry("403 403 403 403 403 403 A   A   403"),
+    ("POST", "admin.create_api_key"): entry("403 403 403 403 403 403 A   A   403"),
+    ("POST", "admin.revoke_api_key"): entry("403 403 403 403 403 403 404 404 403"),
     ("GET", "admin.audit_log"): entry("403 403 403 403 403 403 A   A   A", hides=OUTSIDE_X),
     ("GET", "admin.audit_log_csv"): entry("403 403 403 403 403 403 A   A   A", hides=OUTSIDE_X),
     # connectors, system and national-portal pages: top-level administrators
@@ -264,12 +270,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "api.lookup"): entry("A   A   A   A   A   A   A   A   A", conceals=STRANGERS),
     ("GET", "api.tasks"): entry("403 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
     ("GET", "api_v1_docs"): entry("A   A   A   A   A   A   A   A   A"),
-    ("GET", "api_v1_dossiers.my_dossiers"): entry("403 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
-    ("GET", "api_v1_dossiers.show_dossier"): entry("403 A   404 A   404 A   A   404 404"),
+    ("GET", "api_v1_dossiers.my_dossiers"): entry("401 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
+    ("GET", "api_v1_dossiers.show_dossier"): entry("401 A   404 A   404 A   A   404 404"),
     ("GET", "api_v1_lookup.lookup"): entry("A   A   A   A   A   A   A   A   A", conceals=STRANGERS),
     ("GET", "api_v1_procedures.list_procedures"): entry("A   A   A   A   A   A   A   A   A"),
     ("GET", "api_v1_procedures.show_procedure"): entry("A   A   A   A   A   A   A   A   A", params=PROCEDURE_CODE),
-    ("GET", "api_v1_tasks.inbox"): entry("403 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
+    ("GET", "api_v1_tasks.inbox"): entry("401 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
     # not requested, or requested without a session of any use
     ("GET", "static"): public("the app's stylesheets, scripts and images"),
     ("POST", "auth.logout"): entry("A   A   A   A   A   A   A   A   A"),
