@@ -13,8 +13,10 @@ from engine.procedures.models import Procedure, ProcedureVersion
 from engine.timestamps import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from engine.notifications.models import ChannelPreference
     from engine.postal.models import PostalShipment
     from engine.tasks.models import Task
+    from engine.users.models import User
     from engine.workflow.models import Timer, WorkflowState
 
 CHANNEL_COUNTER = 1
@@ -88,6 +90,12 @@ class Dossier(Base):
         primaryjoin="and_(Task.dossier_id == Dossier.id, Task.state == 'open')",
         viewonly=True,
         order_by="Task.id",
+    )
+    #: the applicant's account and the channels it chose, which a notice is addressed by
+    applicant: Mapped[User | None] = relationship(viewonly=True)
+    applicant_channels: Mapped[ChannelPreference | None] = relationship(
+        primaryjoin="foreign(ChannelPreference.user_id) == Dossier.applicant_user_id",
+        viewonly=True,
     )
     postal_shipments: Mapped[list[PostalShipment]] = relationship(
         viewonly=True, order_by="PostalShipment.direction.desc()"

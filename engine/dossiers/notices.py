@@ -24,7 +24,7 @@ from engine.dossiers.documents import (
     missing_items,
 )
 from engine.dossiers.models import Dossier
-from engine.notifications.preferences import account_channels
+from engine.notifications.preferences import chosen_channels
 from engine.notifications.staff_inbox import record_staff_notices
 from engine.notifications.templates import RenderedNotice, render, wording_for
 from engine.outbox.models import OutboxMessage
@@ -149,7 +149,9 @@ def addressed_payload(session: Session, dossier: Dossier, operation: str, payloa
 def _address_applicant(session: Session, dossier: Dossier, payload: dict) -> dict:
     """Worded from the event's template; e-mailed to the dossier's address, else the account's,
     when the citizen keeps e-mail on; nobody: in-portal only."""
-    user, channels = account_channels(session, dossier.applicant_user_id)
+    # both read with the step's dossier lock
+    user = dossier.applicant
+    channels = chosen_channels(user, dossier.applicant_channels)
     address = dossier.applicant_email or (user.email if user else None)
     phone = dossier.applicant_phone or (user.phone if user else None)
     event = str(payload.get("template", ""))

@@ -80,8 +80,9 @@ def lock_dossier(session: Session, dossier_id: int) -> Dossier:
 
 def _locking(condition) -> Select:
     """The dossier row locked, with what every step reads of it (its procedure, version,
-    agency, workflow state, timer, postal shipments) and the configuration generation in the
-    same statement rather than seven more; only the dossier row is locked.
+    agency, workflow state, timer, postal shipments, the applicant's account and channels) and
+    the configuration generation in the same statement rather than eight more; only the
+    dossier row is locked.
     """
     return (
         select(Dossier, generation_token().scalar_subquery())
@@ -93,6 +94,8 @@ def _locking(condition) -> Select:
             joinedload(Dossier.workflow_state),
             joinedload(Dossier.timer),
             joinedload(Dossier.postal_shipments),
+            joinedload(Dossier.applicant),
+            joinedload(Dossier.applicant_channels),
         )
         .with_for_update(of=Dossier)
         .execution_options(populate_existing=True)

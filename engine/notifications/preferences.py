@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, NotFound
@@ -34,21 +33,13 @@ def channels_of(session: Session, user_id: int | None) -> Channels:
     return Channels(email=row.email, zalo=row.zalo, sms=row.sms)
 
 
-def account_channels(session: Session, user_id: int | None) -> tuple[User | None, Channels]:
-    """The account and the channels it chose, in one query: addressing a notice needs both."""
-    if user_id is None:
-        return None, WITHOUT_ACCOUNT
-    found = session.execute(
-        select(User, ChannelPreference)
-        .outerjoin(ChannelPreference, ChannelPreference.user_id == User.id)
-        .where(User.id == user_id)
-    ).first()
-    if found is None:
-        return None, WITHOUT_ACCOUNT
-    user, row = found
+def chosen_channels(user: User | None, row: ChannelPreference | None) -> Channels:
+    """The channels of an account (`row`: its choice, if it made one); none: no account."""
+    if user is None:
+        return WITHOUT_ACCOUNT
     if row is None:
-        return user, Channels()
-    return user, Channels(email=row.email, zalo=row.zalo, sms=row.sms)
+        return Channels()
+    return Channels(email=row.email, zalo=row.zalo, sms=row.sms)
 
 
 def save_channels(
