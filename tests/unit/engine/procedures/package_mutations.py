@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import stat
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def package_files() -> dict[str, bytes]:
 def zipped(files: dict[str, bytes] | list[tuple[str, bytes]], **options) -> bytes:
     out = io.BytesIO()
     items = files.items() if isinstance(files, dict) else files
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a duplicate name is made on purpose
         for name, content in items:
             info = zipfile.ZipInfo(name)
             info.compress_type = zipfile.ZIP_DEFLATED
