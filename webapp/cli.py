@@ -19,10 +19,15 @@ def main() -> None:
 @click.option("--no-demo", is_flag=True, help="Only migrate; load no demo data.")
 def init(no_demo: bool) -> None:
     from engine.demo import DEMO_PASSWORD, load_demo_data
+    from engine.encryption.keys import SettingsKeyError
     from engine.schema import upgrade_database
 
     url = database_url()
-    upgrade_database(url)
+    try:
+        upgrade_database(url)  # migration secrets_1 seals stored secrets with the settings key
+    except SettingsKeyError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
     click.echo(f"Cơ sở dữ liệu sẵn sàng: {url}")
     if no_demo:
         return

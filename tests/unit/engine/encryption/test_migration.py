@@ -52,3 +52,29 @@ def test_plaintext_secrets_and_tokens_are_sealed_by_the_migration(tmp_path):
             == "mk-cu"
         )
     engine.dispose()
+
+
+def test_init_in_production_without_the_key_stops_with_the_reason(tmp_path, monkeypatch):
+    """A secret stored in clear before secrets_1 cannot be sealed without the key."""
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    upgrade_database(url, "postal_1")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO connector_settings (provider, key, value, is_secret, updated_at) "
+                "VALUES ('email', 'password', 'mk-cu', 1, '2026-12-01')"
+            )
+        )
+    engine.dispose()
+    monkeypatch.delenv("MOTCUA_SETTINGS_KEY")
+    monkeypatch.setenv("MOTCUA_ENV", "production")
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", url)
+    result = CliRunner().invoke(main, ["init", "--no-demo"])
+    assert result.exit_code == 1
+    assert "Chưa đặt biến môi trường MOTCUA_SETTINGS_KEY" in result.output
+    assert "Traceback" not in result.output
