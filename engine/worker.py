@@ -15,6 +15,7 @@ from engine.connector_tokens.store import install_token_stores
 from engine.db import make_engine, make_session_factory
 from engine.deadlines.escalation import sweep_deadline_warnings
 from engine.document_issues.polling import poll_document_issues
+from engine.encryption.keys import settings_keys
 from engine.heartbeat.workers import beat, this_worker_id
 from engine.national_portal.catalogue import FETCH_EVERY_SECONDS as CATALOGUE_EVERY_SECONDS
 from engine.national_portal.catalogue import fetch_portal_catalogue
@@ -33,6 +34,7 @@ def run_worker(database_url: str | None = None, interval_seconds: float = 2.0) -
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # every job runs every few seconds: APScheduler's "executed successfully" lines drown the log
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    settings_keys()  # production refuses to start without MOTCUA_SETTINGS_KEY
     session_factory = make_session_factory(make_engine(database_url))
     scheduler = worker_scheduler(session_factory, interval_seconds)
     logging.getLogger(__name__).info("motcua worker started")

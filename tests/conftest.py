@@ -25,6 +25,10 @@ from engine.users.actor import Actor, load_actor
 import_all_models()
 #: hundreds of accounts are created: hash them with argon2-cffi's cheapest profile
 os.environ.setdefault("MOTCUA_ARGON2_PROFILE", "CHEAPEST")
+#: connector secrets are sealed with this key (a fixed one: the PostgreSQL test database outlives
+#: a run); the key resolution itself is tested in tests/unit/engine/encryption
+TEST_SETTINGS_KEY = "bW90Y3VhLXRlc3RzLW9ubHktc2V0dGluZ3Mta2V5ISE="
+os.environ.setdefault("MOTCUA_SETTINGS_KEY", TEST_SETTINGS_KEY)
 
 
 @pytest.fixture(scope="session")

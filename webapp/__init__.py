@@ -9,10 +9,14 @@ from flask import Flask
 
 from engine.db import configure_engine, database_url, driver_url
 from engine.dossiers.notices import public_base_url
+from engine.encryption.keys import settings_keys
 from webapp.extensions import csrf, db
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    # connector secrets are sealed with MOTCUA_SETTINGS_KEY: production refuses to start without
+    # it (SettingsKeyError says why); development falls back to var/settings.key
+    settings_keys()
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=os.environ.get("MOTCUA_SECRET_KEY", "dev-only-change-me"),

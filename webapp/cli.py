@@ -1,4 +1,5 @@
-"""The `motcua` command: init, publish, serve, worker, import-units, backup, restore, audit."""
+"""The `motcua` command: init, publish, serve, worker, import-units, backup, restore, audit,
+settings."""
 
 from __future__ import annotations
 
@@ -18,10 +19,15 @@ def main() -> None:
 @click.option("--no-demo", is_flag=True, help="Only migrate; load no demo data.")
 def init(no_demo: bool) -> None:
     from engine.demo import DEMO_PASSWORD, load_demo_data
+    from engine.encryption.keys import SettingsKeyError
     from engine.schema import upgrade_database
 
     url = database_url()
-    upgrade_database(url)
+    try:
+        upgrade_database(url)  # migration secrets_1 seals stored secrets with the settings key
+    except SettingsKeyError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
     click.echo(f"Cơ sở dữ liệu sẵn sàng: {url}")
     if no_demo:
         return
@@ -68,17 +74,28 @@ def publish(path: str, agency_code: str | None) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 def serve(host: str, port: int) -> None:
+    from engine.encryption.keys import SettingsKeyError
     from webapp import create_app
 
-    create_app().run(host=host, port=port, threaded=True)
+    try:
+        app = create_app()
+    except SettingsKeyError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    app.run(host=host, port=port, threaded=True)
 
 
 @main.command(help="Run the background worker: BPMN timers and the outbox.")
 @click.option("--interval", default=2.0, type=float, help="Seconds between sweeps.")
 def worker(interval: float) -> None:
+    from engine.encryption.keys import SettingsKeyError
     from engine.worker import run_worker
 
-    run_worker(interval_seconds=interval)
+    try:
+        run_worker(interval_seconds=interval)
+    except SettingsKeyError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
 
 
 @main.command("import-units", help="Import or update Vietnam's administrative units.")
@@ -205,3 +222,33 @@ def audit_verify() -> None:
     for entry_id, problem in report.problems:
         click.echo(f"  mục {entry_id}: {problem}", err=True)
     sys.exit(1)
+
+
+@main.group(help="Connector settings stored in the database.")
+def settings() -> None:
+    pass
+
+
+@settings.command(
+    "rotate-key",
+    help="Re-encrypt every connector secret with the first key of MOTCUA_SETTINGS_KEY.",
+)
+def settings_rotate_key() -> None:
+    """Put the new key first in MOTCUA_SETTINGS_KEY (old ones after it), run this, then drop
+    the old keys."""
+    from engine.encryption.cipher import SecretUnreadable
+    from engine.encryption.keys import SettingsKeyError
+    from engine.encryption.rotation import rotate_secrets
+
+    session_factory = make_session_factory(make_engine())
+    try:
+        with session_factory() as session, transaction(session):
+            report = rotate_secrets(session)
+    except (SecretUnreadable, SettingsKeyError) as error:
+        click.echo(getattr(error, "message", None) or str(error), err=True)
+        click.echo("Không thay đổi gì.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Đã mã hóa lại bằng khóa đầu tiên: {report.settings} thiết lập bí mật, "
+        f"{report.tokens} cặp mã truy cập của kết nối."
+    )

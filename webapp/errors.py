@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 
+from engine.encryption.cipher import SecretUnreadable
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.files.uploads import MAX_UPLOAD_BYTES
 
@@ -43,6 +44,26 @@ def register(app: Flask) -> None:
         )
         body, status = answer(InvalidInput(message), 503, "Hệ thống tạm thời gián đoạn")
         return body, status, {"Retry-After": "5"}
+
+    @app.errorhandler(SecretUnreadable)
+    def secret_unreadable(error: SecretUnreadable):
+        # a key rotated away too early: the administrator reads the cause in the log and on
+        # Quản trị › Kết nối; the caller gets a clean answer, never a traceback
+        from webapp.api_v1.errors import error_response, is_api_v1
+        from webapp.extensions import db
+
+        db.session.rollback()
+        app.logger.error(error.message)
+        vi = (
+            "Một kết nối của hệ thống chưa sẵn sàng (thiết lập bí mật không giải mã được). "
+            "Vui lòng thử lại sau hoặc báo quản trị viên."
+        )
+        en = "A connector is not available: a stored secret cannot be decrypted."
+        if is_api_v1():
+            return error_response(503, "connector_unavailable", vi, en)
+        if _wants_json():
+            return jsonify({"error": vi}), 503
+        return render_template("error.html", title="Kết nối chưa sẵn sàng", message=vi), 503
 
     @app.errorhandler(404)
     def not_found(_error):

@@ -13,7 +13,8 @@ class ConnectorSetting(Base):
     """One setting of one connector provider (`email` / `smtp_host` = `mail.example.vn`).
 
     A secret's value is written by the administrator and read by the connector, never shown
-    back on a page. Stored as given (not encrypted): protect the database as the secret's home.
+    back on a page. It is stored sealed (engine/encryption: `fernet:` + a Fernet token under
+    MOTCUA_SETTINGS_KEY); a plain setting is stored as given.
     """
 
     __tablename__ = "connector_settings"
@@ -25,7 +26,7 @@ class ConnectorSetting(Base):
     provider: Mapped[str] = mapped_column(String(60))
     #: the setting's name within the provider
     key: Mapped[str] = mapped_column(String(120))
-    #: the value; for a secret, only connectors read it
+    #: the value; for a secret, sealed, and only connectors read it (through provider_settings)
     value: Mapped[str] = mapped_column(Text, default="")
     #: a password, token or key: the page shows only that it is set
     is_secret: Mapped[bool] = mapped_column(default=False)

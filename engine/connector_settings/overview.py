@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from connectors.settings import DEFAULT, ENVIRONMENT, STORED, declared_providers
 from engine.agencies.tree import require_root_administrator
 from engine.connector_settings.models import ConnectorSetting
+from engine.encryption.cipher import is_readable
 from engine.users.actor import Actor
 
 SOURCE_LABELS = {
@@ -37,6 +38,8 @@ class DeclaredSetting:
     value: str
     #: the stored row, when the value is set here
     setting_id: int | None
+    #: a stored secret the keys in force cannot decrypt: it must be typed in again
+    is_unreadable: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ def provider_overview(
                     source=source,
                     value="" if setting.secret else value.get(source, setting.default),
                     setting_id=row.id if row is not None else None,
+                    is_unreadable=row is not None and row.is_secret and not is_readable(row.value),
                 )
             )
         overview.append(ProviderOverview(provider.name, provider.label, provider.sandbox, settings))

@@ -2,7 +2,8 @@
 
 The settings serve the whole deployment, so only an administrator of a top-level agency sees or
 changes them. Saving a secret with an empty value keeps the stored one: the form never holds
-the old secret, so an empty field means "unchanged", not "erase".
+the old secret, so an empty field means "unchanged", not "erase". A secret is sealed before it
+is stored and revealed only in `provider_settings`, for the connector.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from engine.agencies.tree import require_root_administrator
 from engine.configuration.cache import cached, configuration_changed
 from engine.connector_settings.models import ConnectorSetting
 from engine.connector_settings.overview import declared_keys
+from engine.encryption.cipher import is_readable, reveal, seal
 from engine.errors import InvalidInput, NotFound
 from engine.timestamps import utcnow
 from engine.users.actor import Actor
@@ -39,6 +41,8 @@ class SettingView:
     is_secret: bool
     #: a secret has a stored value
     is_set: bool
+    #: the keys in force decrypt the stored value (False: sealed under a key no longer listed)
+    is_readable: bool = True
 
 
 def list_settings(session: Session, actor: Actor) -> list[SettingView]:
@@ -90,7 +94,7 @@ def save_setting(
     if errors:
         raise InvalidInput("Thiết lập kết nối chưa hợp lệ.", errors)
     if not keeps_secret:
-        setting.value = value
+        setting.value = seal(value) if setting.is_secret else value
         setting.updated_at = utcnow()
     session.add(setting)
     session.flush()
@@ -121,17 +125,20 @@ def remove_setting(session: Session, actor: Actor, setting_id: int) -> None:
 
 
 def provider_settings(session: Session, provider: str) -> dict[str, str]:
-    """Every setting of a provider, secrets included: for the connector, never for a page.
+    """Every setting of a provider, secrets decrypted: for the connector, never for a page.
 
     A step reads them from this process's cache while no edit has changed them."""
 
     def read() -> dict[str, str]:
         rows = session.execute(
-            select(ConnectorSetting.key, ConnectorSetting.value).where(
+            select(ConnectorSetting.key, ConnectorSetting.value, ConnectorSetting.is_secret).where(
                 ConnectorSetting.provider == provider
             )
         )
-        return dict(rows.all())
+        return {
+            key: reveal(value, f"{provider}/{key}") if is_secret else value
+            for key, value, is_secret in rows.all()
+        }
 
     return dict(cached(session, ("connector_settings", provider), read))
 
@@ -144,4 +151,5 @@ def _view(row: ConnectorSetting) -> SettingView:
         value="" if row.is_secret else row.value,
         is_secret=row.is_secret,
         is_set=bool(row.value),
+        is_readable=not row.is_secret or is_readable(row.value),
     )

@@ -14,6 +14,8 @@ class ConnectorToken(Base):
 
     Not an administrator's setting: the refresh token changes on every refresh (single-use), so
     it lives here rather than in connector_settings, which holds only what people type in.
+    Both tokens are stored sealed, as secret settings are; engine/connector_tokens/store.py
+    seals and reveals them, so a backup or a raw read of the table never holds them in clear.
     """
 
     __tablename__ = "connector_tokens"
@@ -22,9 +24,9 @@ class ConnectorToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the provider whose operations use the tokens (`zalo` for `zalo/send-template`)
     provider: Mapped[str] = mapped_column(String(60), unique=True)
-    #: the access token the provider's API takes now
+    #: the access token the provider's API takes now, sealed (engine/encryption)
     access_token: Mapped[str] = mapped_column(Text, default="")
-    #: the one refresh token not yet spent
+    #: the one refresh token not yet spent, sealed (engine/encryption)
     refresh_token: Mapped[str] = mapped_column(Text, default="")
     #: when the access token stops working (UTC)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

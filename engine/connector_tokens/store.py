@@ -19,6 +19,7 @@ from connectors.national_portal.client import SETTINGS_PROVIDER as PORTAL_PROVID
 from connectors.zalo.tokens import Refresh, Tokens
 from engine.connector_tokens.models import ConnectorToken
 from engine.db import transaction
+from engine.encryption.cipher import reveal, seal
 from engine.timestamps import utcnow
 
 
@@ -60,7 +61,9 @@ class DatabaseSessionStore:
     def get(self) -> str | None:
         with self.session_factory() as session:
             row = _row(session, self.provider)
-            return row.access_token if row is not None and row.access_token else None
+            if row is None or not row.access_token:
+                return None
+            return reveal(row.access_token, _where(self.provider))
 
     def save(self, token: str) -> None:
         with self.session_factory() as session, transaction(session):
@@ -68,13 +71,13 @@ class DatabaseSessionStore:
             if row is None:
                 row = ConnectorToken(provider=self.provider, expires_at=utcnow())
                 session.add(row)
-            row.access_token = token
+            row.access_token = seal(token)
             row.updated_at = utcnow()
 
     def forget(self, token: str) -> None:
         with self.session_factory() as session, transaction(session):
             row = _row(session, self.provider, lock=True)
-            if row is not None and row.access_token == token:
+            if row is not None and reveal(row.access_token, _where(self.provider)) == token:
                 row.access_token = ""
                 row.updated_at = utcnow()
 
@@ -89,7 +92,8 @@ def _row(session: Session, provider: str, lock: bool = False) -> ConnectorToken 
 def _tokens(row: ConnectorToken | None) -> Tokens | None:
     if row is None or not row.refresh_token:
         return None
-    return Tokens(row.access_token, row.refresh_token, row.expires_at)
+    where = _where(row.provider)
+    return Tokens(reveal(row.access_token, where), reveal(row.refresh_token, where), row.expires_at)
 
 
 def _write(session: Session, row: ConnectorToken | None, provider: str, tokens: Tokens) -> None:
@@ -98,11 +102,15 @@ def _write(session: Session, row: ConnectorToken | None, provider: str, tokens: 
         # that worker's row is retried by the outbox, finding this one
         row = ConnectorToken(provider=provider)
         session.add(row)
-    row.access_token = tokens.access_token
-    row.refresh_token = tokens.refresh_token
+    row.access_token = seal(tokens.access_token)
+    row.refresh_token = seal(tokens.refresh_token)
     row.expires_at = tokens.expires_at
     row.updated_at = utcnow()
     session.flush()
+
+
+def _where(provider: str) -> str:
+    return f"connector_tokens/{provider}"
 
 
 def install_token_stores(session_factory: sessionmaker[Session]) -> None:

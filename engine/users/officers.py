@@ -233,10 +233,14 @@ def _details_problems(
         errors["email"] = "Thư điện tử này đã được dùng cho một tài khoản khác."
     if phone and (problem := phone_problem(phone)):
         errors["phone"] = problem
-    if details.password or password_required:
-        personal = (user.username if user else username or None, phone or None, email or None)
-        if problem := password_problem(details.password, personal=personal):
-            errors["password"] = problem
+    problem = (details.password or password_required) and password_problem(
+        details.password,
+        username=user.username if user else username or None,
+        email=email or None,
+        personal=(phone or None,),
+    )
+    if problem:
+        errors["password"] = problem
     return errors
 
 

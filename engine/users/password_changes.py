@@ -50,7 +50,9 @@ def reset_password(
     ).first()
     if user is None:
         return None, "Mã không đúng hoặc đã hết hạn."
-    if problem := password_problem(new, personal=(user.id_number, user.phone, user.email)):
+    if problem := password_problem(
+        new, username=user.username, email=user.email, personal=(user.id_number, user.phone)
+    ):
         raise InvalidInput(problem, {"new": problem})
     problem = use_code(session, user, RESET_PASSWORD, code)
     if problem:
@@ -65,7 +67,9 @@ def reset_password(
 
 def _set_password(user: User, new: str, new_again: str, *, same_as_old: bool) -> None:
     errors: dict[str, str] = {}
-    if problem := password_problem(new, personal=(user.id_number, user.phone, user.email)):
+    if problem := password_problem(
+        new, username=user.username, email=user.email, personal=(user.id_number, user.phone)
+    ):
         errors["new"] = problem
     elif same_as_old:
         errors["new"] = "Mật khẩu mới phải khác mật khẩu hiện tại."

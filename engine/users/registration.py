@@ -67,7 +67,12 @@ def _problems(form: Registration, email: str, phone: str, id_number: str) -> dic
         errors["email"] = problem
     if phone and (problem := phone_problem(phone)):
         errors["phone"] = problem
-    if problem := password_problem(form.password, personal=(id_number, phone, email or None)):
+    if problem := password_problem(
+        form.password,
+        username=email or phone,
+        email=email or None,
+        personal=(id_number, phone),
+    ):
         errors["password"] = problem
     elif form.password != form.password_again:
         errors["password_again"] = "Hai lần nhập mật khẩu không khớp."

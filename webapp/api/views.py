@@ -23,6 +23,27 @@ def _json_body() -> dict:
     return body
 
 
+def _object_field(body: dict, name: str) -> dict:
+    value = body.get(name) or {}
+    if not isinstance(value, dict):
+        raise InvalidInput(
+            f"Trường {name} phải là một đối tượng JSON.", {name: "Phải là một đối tượng JSON."}
+        )
+    return value
+
+
+def _id_field(body: dict, name: str, default: int | None = None) -> int | None:
+    """A whole number that fits an id column (PostgreSQL's integer), or the default."""
+    value = body.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise InvalidInput(
+            f"Trường {name} phải là một số nguyên dương.", {name: "Phải là một số nguyên dương."}
+        )
+    return value
+
+
 @bp.get("/csrf")
 def csrf_token():
     return jsonify({"csrf_token": generate_csrf()})
@@ -37,9 +58,9 @@ def create_dossier():
             db.session,
             actor,
             str(body.get("procedure_code", "")),
-            body.get("data") or {},
-            channel=int(body.get("channel", CHANNEL_ONLINE)),
-            agency_id=body.get("agency_id"),
+            _object_field(body, "data"),
+            channel=_id_field(body, "channel", CHANNEL_ONLINE),
+            agency_id=_id_field(body, "agency_id"),
         )
     return jsonify(dossier_json(dossier)), 201
 
@@ -62,7 +83,11 @@ def complete(task_id: int):
     body = _json_body()
     with transaction(db.session):
         task = complete_task(
-            db.session, actor, task_id, body.get("data") or {}, expected_version=body.get("version")
+            db.session,
+            actor,
+            task_id,
+            _object_field(body, "data"),
+            expected_version=_id_field(body, "version"),
         )
     return jsonify(dossier_json(task.dossier))
 

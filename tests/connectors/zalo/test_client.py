@@ -56,14 +56,19 @@ def test_expired_token_is_refreshed_and_the_rotated_refresh_token_persisted(
     send_template("0912345678", "1", DATA, "k2", settings, store)
     with session_factory() as session:
         row = session.query(ConnectorToken).filter_by(provider="zalo").one()
-    assert row.refresh_token != first.refresh_token
-    assert row.access_token != first.access_token
+    # stored sealed: the row holds neither token in clear
+    assert first.refresh_token not in row.refresh_token + row.access_token
+    assert row.refresh_token.startswith("fernet:") and row.access_token.startswith("fernet:")
+    stored = store.get()
+    assert stored.refresh_token != first.refresh_token
+    assert stored.access_token != first.access_token
+    assert stored.refresh_token not in row.refresh_token
     assert zalo.refreshes == [SANDBOX_REFRESH_TOKEN, first.refresh_token]
     assert [m["tracking_id"] for m in zalo.messages] == ["k1", "k2"]
     # the spent refresh token is refused by Zalo from now on
     with pytest.raises(OperationFailed, match="-14014"):
         refresh_tokens(settings, first.refresh_token)
-    assert zalo.valid_refresh_tokens() == {row.refresh_token}
+    assert zalo.valid_refresh_tokens() == {stored.refresh_token}
 
 
 def test_a_stored_expiry_in_the_past_refreshes_before_sending(zalo, settings):

@@ -94,7 +94,7 @@ def test_field_errors_in_vietnamese(browser, demo):
     assert answer.status_code == 400
     assert "Số CCCD phải gồm 12 chữ số." in page
     assert "Địa chỉ thư điện tử không hợp lệ." in page
-    assert "Mật khẩu phải có ít nhất 8 ký tự." in page
+    assert "Mật khẩu phải có ít nhất 10 ký tự." in page
 
 
 def test_id_number_already_registered(browser, demo):

@@ -70,7 +70,7 @@ def test_create_an_officer_then_edit_and_give_a_role(browser, demo, session_fact
     }
     response = browser.submit("/quan-tri/can-bo/moi", form)
     assert response.status_code == 400
-    assert "Mật khẩu phải có ít nhất 8 ký tự." in response.get_data(as_text=True)
+    assert "Mật khẩu phải có ít nhất 10 ký tự." in response.get_data(as_text=True)
     assert user(session_factory, "thuly3") is None
 
     form["password"] = "batdau2026"

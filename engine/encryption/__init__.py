@@ -1,0 +1,1 @@
+"""Connector secrets encrypted at rest (Fernet), with keys from MOTCUA_SETTINGS_KEY."""
