@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.dossiers.models import Dossier, DossierAgency, DossierEvent
 from engine.dossiers.statuses import status_label
@@ -40,6 +40,24 @@ def list_applicant_dossiers(session: Session, actor: Actor) -> list[Dossier]:
             select(Dossier)
             .where(Dossier.applicant_user_id == actor.user_id)
             .order_by(Dossier.created_at.desc())
+        )
+    )
+
+
+def applicant_dossiers_after(
+    session: Session, actor: Actor, after_id: int, limit: int
+) -> list[Dossier]:
+    """The applicant's dossiers with an id above `after_id`, by id, at most `limit`: one page of
+    a keyset-paged list, read with their procedures (the API's pages)."""
+    if actor.user_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(Dossier)
+            .where(Dossier.applicant_user_id == actor.user_id, Dossier.id > after_id)
+            .options(joinedload(Dossier.procedure, innerjoin=True))
+            .order_by(Dossier.id)
+            .limit(limit)
         )
     )
 
