@@ -20,6 +20,7 @@ behind it could not go either): it is retried, at most BACKOFF_CAP_SECONDS apart
 from __future__ import annotations
 
 import logging
+import os
 import random
 from datetime import timedelta
 
@@ -57,8 +58,16 @@ BACKOFF_BASE_SECONDS = 5
 BACKOFF_CAP_SECONDS = 3600
 
 
+def lease_length() -> timedelta:
+    """How long a claimed row is kept from other workers: longer than a batch of calls can take,
+    and how long rows wait after their worker died (MOTCUA_OUTBOX_LEASE_SECONDS, default 5 min)."""
+    seconds = os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS")
+    return timedelta(seconds=float(seconds)) if seconds else LEASE
+
+
 def claim_due(session: Session, limit: int = 20) -> list[int]:
     now = utcnow()
+    lease = lease_length()
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         earlier.ordering_key == OutboxMessage.ordering_key,
@@ -78,7 +87,7 @@ def claim_due(session: Session, limit: int = 20) -> list[int]:
     ).all()
     for row in rows:
         row.attempts += 1
-        row.next_attempt_at = now + LEASE
+        row.next_attempt_at = now + lease
     session.flush()
     return [row.id for row in rows]
 
