@@ -49,3 +49,26 @@ def test_api_v1_answers_503_in_its_error_shape_then_recovers(client, database_do
     assert response.headers["Retry-After"] == "5"
     database_down.undo()
     assert client.get("/api/v1/lookup/KHONG-CO").status_code == 404
+
+
+def test_connection_lost_while_loading_the_user_answers_503_and_keeps_the_session(
+    app, demo, monkeypatch
+):
+    # found by bench/soak.py --pg-restart: the restart cut the connection between the session
+    # check and loading the user's roles; the user was signed out and the API answered 403
+    from sqlalchemy.exc import OperationalError
+
+    import webapp.auth
+    from tests.conftest import Browser
+
+    client = app.test_client()
+    assert Browser(client).login("congdan").status_code == 302
+
+    def connection_lost(*args, **kwargs):
+        raise OperationalError("SELECT role_assignments", {}, Exception("server closed"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(webapp.auth, "load_actor", connection_lost)
+        response = client.get("/api/v1/dossiers/")
+        assert response.status_code == 503
+    assert client.get("/api/v1/dossiers/").status_code == 200
