@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     cluster = None
     server = args.server
     if args.pg_restart:
-        cluster = database.PrivateCluster(run_dir / "postgres").init()
+        cluster = database.PrivateCluster().init()
         server = cluster.url
     name = f"motcua_soak_{os.getpid()}"
     url = database.create_database(server, name)
@@ -105,17 +105,22 @@ def drive_and_check(args, rng, system: System, cluster, url: str) -> int:
 
     faults = chaos.Chaos(system, args.kill_interval, rng)
     events: list[str] = []
+    threads = []
     if args.outage > 0:
         down = [system.receivers["smtp"], system.receivers["sms"]]
-        chaos.at_progress(
+        outage = chaos.at_progress(
             progress,
             0.25,
             lambda: chaos.stop_for(faults, down, args.outage),
             events,
             f"SMTP and SMS down for {args.outage:.0f} s",
         )
+        threads.append(outage)
     if cluster is not None:
-        chaos.at_progress(progress, 0.5, lambda: cluster.restart(3.0), events, "PostgreSQL restart")
+        restart = chaos.at_progress(
+            progress, 0.5, lambda: cluster.restart(3.0), events, "PostgreSQL restart"
+        )
+        threads.append(restart)
     clients = [
         Client(i, system.base_url, ticket, figures, args.lifecycle_timeout)
         for i in range(args.clients)
@@ -127,10 +132,12 @@ def drive_and_check(args, rng, system: System, cluster, url: str) -> int:
     for client in clients:
         client.join()
     driven = time.monotonic() - started
+    for thread in threads:
+        thread.join()
     faults.stop()
     drain_started = time.monotonic()
     backlog = consistency.outbox_backlog(url)
-    while backlog and time.monotonic() - drain_started < args.drain_timeout:
+    while (backlog is None or backlog) and time.monotonic() - drain_started < args.drain_timeout:
         time.sleep(1)
         backlog = consistency.outbox_backlog(url)
     drained = time.monotonic() - drain_started

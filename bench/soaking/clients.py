@@ -138,7 +138,7 @@ class Account:
         if self.csrf is None:
             self.sign_in(deadline)
         response = self.request(kind, "POST", path, json=body, headers={"X-CSRFToken": self.csrf})
-        if response.status_code in (400, 403) and not _is_engine_error(response):
+        if _session_lost(response):
             self.sign_in(deadline)
             response = self.request(
                 kind, "POST", path, json=body, headers={"X-CSRFToken": self.csrf}
@@ -146,10 +146,18 @@ class Account:
         return response
 
 
-def _is_engine_error(response: requests.Response) -> bool:
-    """A 400/403 that is the platform's answer, not a lost session or CSRF token."""
-    text = response.text
-    return "CSRF" not in text and "đăng nhập" not in text.lower() and "Phiên" not in text
+def _session_lost(response: requests.Response) -> bool:
+    """A 403 (our users may do everything they ask) or a refused CSRF token: sign in again."""
+    if response.status_code == 403:
+        return True
+    if response.status_code != 400:
+        return False
+    try:
+        error = response.json().get("error")
+    except ValueError:
+        return False
+    text = error if isinstance(error, str) else str((error or {}).get("message"))
+    return "CSRF" in text or "Phiên làm việc" in text
 
 
 def backoff(figures: Figures, attempt: int, deadline: float) -> int:

@@ -21,6 +21,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bench.soaking.receivers import read_journal
 from connectors.email.client import _message_id_part
@@ -64,8 +65,8 @@ class Findings:
         return not (self.inconsistencies or self.duplicates or self.lost or self.stuck)
 
 
-def outbox_backlog(database_url: str) -> Counter:
-    """Outbox rows not done, by status."""
+def outbox_backlog(database_url: str) -> Counter | None:
+    """Outbox rows not done, by status (None while the database does not answer)."""
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
@@ -73,6 +74,8 @@ def outbox_backlog(database_url: str) -> Counter:
                 select(OutboxMessage.status).where(OutboxMessage.status != DONE)
             ).scalars()
             return Counter(rows)
+    except OperationalError:
+        return None
     finally:
         engine.dispose()
 

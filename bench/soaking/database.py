@@ -10,6 +10,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -71,26 +72,29 @@ class PrivateCluster:
     initdb refuses to run as root; then the cluster runs as the `postgres` system user.
     """
 
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.data = directory / "pgdata"
+    def __init__(self):
+        # its own temporary folder: the server's user must be able to reach it
+        self.directory = Path(tempfile.mkdtemp(prefix="motcua-soak-pg-"))
+        self.data = self.directory / "pgdata"
         self.port = free_port()
         self.bin = postgres_bin()
         self.user = "postgres" if os.geteuid() == 0 else None
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}"
 
     def _run(self, *args: str) -> None:
-        subprocess.run(
-            [str(self.bin / args[0]), *args[1:]],
-            check=True,
-            user=self.user,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-            cwd="/",
-        )
+        # output to a file, not a pipe: the server started by pg_ctl would hold a pipe open
+        with (self.directory / "commands.log").open("ab") as out:
+            finished = subprocess.run(
+                [str(self.bin / args[0]), *args[1:]],
+                user=self.user,
+                stdout=out,
+                stderr=out,
+                cwd="/",
+            )
+        if finished.returncode != 0:
+            raise RuntimeError(f"{args[0]} failed; see {self.directory / 'commands.log'}")
 
     def init(self) -> PrivateCluster:
-        self.directory.mkdir(parents=True, exist_ok=True)
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.directory, entry.pw_uid, entry.pw_gid)
@@ -118,7 +122,7 @@ class PrivateCluster:
         self.start()
 
     def destroy(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
+        with contextlib.suppress(RuntimeError):
             self.stop("immediate")
         shutil.rmtree(self.directory, ignore_errors=True)
 
