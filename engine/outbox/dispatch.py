@@ -6,7 +6,7 @@ service task, in a second transaction. A worker that dies mid-call leaves the le
 another worker performs the row again with the same idempotency key.
 
 How each ending of a call is recorded (connectors/contract.py): a result completes the row and
-its waiting task; `OperationFailed` retries with exponential backoff and full jitter until
+its waiting task; `OperationFailed` retries with exponential backoff and jitter until
 MAX_ATTEMPTS, then the row is FAILED (an incident on the system page); `OperationRefused` makes
 the waiting task throw its BPMN error at once; a CALLBACK operation's row becomes WAITING and its
 task waits for `complete_waiting_call` (engine/outbox/waiting.py).
@@ -52,8 +52,10 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
-#: backoff after attempt n is uniform in [0, min(CAP, BASE · 2^n)] ("full jitter"), so workers
-#: retrying after a provider outage do not all call it again in the same second
+#: backoff after attempt n is uniform in [d/2, d], d = min(CAP, BASE · 2^n) ("equal jitter"):
+#: workers retrying after a provider outage do not all call it again in the same second, and
+#: the 8 attempts span at least 10.5 minutes, so a shorter outage never makes a row FAILED
+#: (with "full jitter", from 0, a 5-minute outage used up all attempts of ~6 % of the rows)
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_CAP_SECONDS = 3600
 
@@ -159,9 +161,8 @@ def record_refusal(session: Session, message_id: int, refusal: OperationRefused)
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return timedelta(
-        seconds=random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempts))
-    )
+    longest = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempts)
+    return timedelta(seconds=random.uniform(longest / 2, longest))
 
 
 def _record_failure(session: Session, message_id: int, attempts: int, error: Exception) -> None:
