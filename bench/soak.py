@@ -44,14 +44,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--outage", type=float, default=0.0, help="seconds the providers are down")
     parser.add_argument("--pg-restart", action="store_true", help="on a private cluster only")
     parser.add_argument("--workers", type=int, default=1, help="motcua worker processes")
-    parser.add_argument("--worker-interval", type=float, default=0.5)
+    parser.add_argument("--worker-interval", type=float, default=2.0)
     parser.add_argument(
         "--lease",
         type=float,
         default=30.0,
         help="outbox lease seconds (MOTCUA_OUTBOX_LEASE_SECONDS)",
     )
-    parser.add_argument("--drain-timeout", type=float, default=300.0)
+    parser.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=None,
+        help="seconds to wait for the outbox; default 300 + 2 × outage (retries back off)",
+    )
     parser.add_argument("--lifecycle-timeout", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--server", default=database.SHARED_SERVER, help="PostgreSQL server URL")
@@ -61,6 +66,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.drain_timeout is None:
+        args.drain_timeout = 300 + 2 * args.outage
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
     rng = random.Random(seed)
     run_dir = Path(tempfile.mkdtemp(prefix="motcua-soak-"))
