@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import signal
 import sys
 import tempfile
 import threading
@@ -66,6 +67,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # stopped by `timeout` or CI: still stop the processes and drop the database
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.drain_timeout is None:
         args.drain_timeout = 300 + 2 * args.outage
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
