@@ -27,9 +27,13 @@ class Supervised:
         self.process: subprocess.Popen | None = None
         self.starts = 0
         self.lock = threading.Lock()
+        #: set when the run ends: nothing (the chaos thread included) starts it again
+        self.retired = False
 
     def start(self, wait: bool = True) -> None:
         with self.lock:
+            if self.retired:
+                return
             with self.log.open("ab") as out:
                 self.process = subprocess.Popen(
                     self.command,
@@ -186,6 +190,8 @@ class System:
         return [*self.receivers.values(), *([self.web] if self.web else []), *self.workers]
 
     def stop(self) -> None:
+        for process in self.all():
+            process.retired = True
         for process in reversed(self.all()):
             process.stop()
 
