@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import signal
 import sys
 import tempfile
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             database.drop_database(server, name)
             if cluster is not None:
                 cluster.destroy()
+            shutil.rmtree(run_dir, ignore_errors=True)
         else:
             print(f"kept: database {url}, run folder {run_dir}")
 
