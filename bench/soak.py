@@ -43,6 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lifecycles", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--kill-interval", type=float, default=10.0, help="0: no kills")
+    parser.add_argument(
+        "--min-kills", type=int, default=0, help="go on killing after the clients until this many"
+    )
     parser.add_argument("--outage", type=float, default=0.0, help="seconds the providers are down")
     parser.add_argument("--pg-restart", action="store_true", help="on a private cluster only")
     parser.add_argument("--workers", type=int, default=1, help="motcua worker processes")
@@ -146,6 +149,9 @@ def drive_and_check(args, rng, system: System, cluster, url: str) -> int:
     driven = time.monotonic() - started
     for thread in threads:
         thread.join()
+    # a fast machine may finish before the kills asked for: the drain is killed then
+    while args.kill_interval > 0 and sum(faults.kills.values()) < args.min_kills:
+        time.sleep(0.2)
     faults.stop()
     drain_started = time.monotonic()
     backlog = consistency.outbox_backlog(url)
