@@ -21,7 +21,7 @@ from engine.national_portal.catalogue import FETCH_EVERY_SECONDS as CATALOGUE_EV
 from engine.national_portal.catalogue import fetch_portal_catalogue
 from engine.national_portal.incoming import FETCH_EVERY_SECONDS as INCOMING_EVERY_SECONDS
 from engine.national_portal.incoming import fetch_portal_dossiers
-from engine.outbox.dispatch import perform_due
+from engine.outbox.dispatch import drain_due
 from engine.payments.reconciliation import reconcile_payments
 from engine.postal.tracking import EVERY_SECONDS as TRACKING_EVERY_SECONDS
 from engine.postal.tracking import track_shipments
@@ -54,7 +54,7 @@ def worker_scheduler(
         (job, [session_factory], interval_seconds)
         for job in (
             fire_due_timers,
-            perform_due,
+            drain_due,
             reconcile_payments,
             poll_document_issues,
             sweep_deadline_warnings,

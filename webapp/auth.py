@@ -25,7 +25,7 @@ from flask import (
 
 from connectors.vneid.client import settings_from_env as oidc_settings
 from engine.db import transaction
-from engine.errors import Forbidden
+from engine.errors import Forbidden, NotFound
 from engine.users.actor import ANONYMOUS, Actor, load_actor
 from engine.users.login import sign_in
 from engine.users.models import User
@@ -42,7 +42,8 @@ def current_actor() -> Actor:
         if user_id is not None and _session_still_valid(user_id):
             try:
                 g.actor = load_actor(db.session, user_id)
-            except Exception:
+            except NotFound:
+                # the account is gone or locked; a database error is the 503 handler's
                 session.clear()
     return g.actor
 

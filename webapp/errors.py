@@ -19,7 +19,8 @@ def register(app: Flask) -> None:
         from webapp.api_v1.errors import engine_error_response, is_api_v1
 
         if is_api_v1():
-            return engine_error_response(error)
+            body, _ = engine_error_response(error)
+            return body, status
         if _wants_json():
             body = {"error": error.message or title}
             if isinstance(error, InvalidInput):
@@ -35,14 +36,17 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unreachable(_error):
         # a PostgreSQL restart: answer cleanly; pool_pre_ping reconnects on the next request
+        from webapp.api_v1.errors import error_response, is_api_v1
         from webapp.extensions import db
 
         db.session.rollback()
-        message = (
-            "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút. "
-            "(The database is temporarily unreachable; please retry shortly.)"
-        )
-        body, status = answer(InvalidInput(message), 503, "Hệ thống tạm thời gián đoạn")
+        vi = "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút."
+        en = "The database is temporarily unreachable; please retry shortly."
+        if is_api_v1():
+            body, status = error_response(503, "service_unavailable", vi, en)
+        else:
+            message = f"{vi} ({en})"
+            body, status = answer(InvalidInput(message), 503, "Hệ thống tạm thời gián đoạn")
         return body, status, {"Retry-After": "5"}
 
     @app.errorhandler(SecretUnreadable)

@@ -11,7 +11,7 @@ from connectors.registry import register, unregister
 from engine.db import transaction
 from engine.errors import Forbidden, NotFound
 from engine.outbox.backlog import list_failed, outbox_backlog, retry_failed
-from engine.outbox.dispatch import MAX_ATTEMPTS, perform_due
+from engine.outbox.dispatch import MAX_ATTEMPTS, drain_due, perform_due
 from engine.outbox.models import DONE, FAILED, PENDING, OutboxMessage
 from engine.timestamps import utcnow
 from engine.users.admin_audit import AdminAuditEntry
@@ -95,3 +95,14 @@ def test_retry_all_and_who_may_retry(demo, session_factory):
         assert {session.get(OutboxMessage, i).status for i in ids} == {PENDING}
     with pytest.raises(NotFound), session_factory() as session:
         retry_failed(session, province_admin, ids[0])
+
+
+def test_a_worker_sweep_performs_the_whole_due_backlog_not_one_batch(session_factory, flaky):
+    flaky["works"] = True
+    for number in range(45):
+        add_message(session_factory, f"row-{number}")
+    assert drain_due(session_factory, limit=20) == 45
+    with session_factory() as session:
+        statuses = session.query(OutboxMessage.status).distinct().all()
+    assert statuses == [(DONE,)]
+    assert flaky["calls"] == 45
