@@ -19,8 +19,9 @@ def register(app: Flask) -> None:
         from webapp.api_v1.errors import engine_error_response, is_api_v1
 
         if is_api_v1():
-            body, _ = engine_error_response(error)
-            return body, status
+            body, mapped, *headers = engine_error_response(error)
+            # the handler's status (503, 413) stands, except a missing credential's 401
+            return body, (mapped if mapped == 401 else status), *headers
         if _wants_json():
             body = {"error": error.message or title}
             if isinstance(error, InvalidInput):
