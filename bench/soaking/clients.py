@@ -126,7 +126,7 @@ class Account:
             except OutcomeUnknown:
                 attempt = backoff(self.figures, attempt, deadline)
                 continue
-            if response.status_code == 403:
+            if response.status_code in (401, 403):
                 self.sign_in(deadline)
                 continue
             if response.status_code != 200:
@@ -147,8 +147,9 @@ class Account:
 
 
 def _session_lost(response: requests.Response) -> bool:
-    """A 403 (our users may do everything they ask) or a refused CSRF token: sign in again."""
-    if response.status_code == 403:
+    """A 401 (no session), a 403 (our users may do everything they ask) or a refused CSRF
+    token: sign in again."""
+    if response.status_code in (401, 403):
         return True
     if response.status_code != 400:
         return False
