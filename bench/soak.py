@@ -1,13 +1,13 @@
 """Soak on PostgreSQL: dossier lifecycles over HTTP while processes are killed (issue #12).
 
 Creates its own database (on postgresql://postgres@127.0.0.1:5432, or, with --pg-restart, on a
-private cluster it initdb's in a temporary folder), loads the demo data, starts gunicorn (2
-workers), the motcua worker(s), the SMTP server and the SMS, Zalo and national-portal sandboxes
-as subprocesses, and drives --lifecycles birth registrations (submit, reception, processing,
-approval, return) with --clients threads through the JSON API. Meanwhile a chaos thread SIGKILLs
-the web node, a gunicorn worker or a motcua worker every --kill-interval seconds and starts them
-again; --outage stops the SMTP server and the SMS gateway that long at a quarter of the run;
---pg-restart stops PostgreSQL abruptly at half of the run and starts it again.
+private cluster it initdb's in a temporary folder), loads the demo data, starts gunicorn (--web-
+workers, default 2), the motcua worker(s), the SMTP server and the SMS, Zalo and national-portal
+sandboxes as subprocesses, and drives --lifecycles birth registrations (submit, reception,
+processing, approval, return) with --clients threads through the JSON API. Meanwhile a chaos
+thread SIGKILLs the web node, a gunicorn worker or a motcua worker every --kill-interval seconds
+and starts them again; --outage stops the SMTP server and the SMS gateway that long at a quarter
+of the run; --pg-restart stops PostgreSQL abruptly at half of the run and starts it again.
 
 Then, once the outbox is drained (or --drain-timeout passed), it checks that every dossier
 exists once and its workflow state, read model, tasks and history agree, and that every
@@ -49,6 +49,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--outage", type=float, default=0.0, help="seconds the providers are down")
     parser.add_argument("--pg-restart", action="store_true", help="on a private cluster only")
     parser.add_argument("--workers", type=int, default=1, help="motcua worker processes")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--worker-interval", type=float, default=2.0)
     parser.add_argument(
         "--lease",
@@ -88,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"soak: seed {seed}, database {url}, run folder {run_dir}", flush=True)
     os.environ["MOTCUA_OUTBOX_LEASE_SECONDS"] = str(args.lease)
     database.prepare(url, args.clients)
-    system = System(run_dir, url, workers=args.workers, worker_interval=args.worker_interval)
+    system = System(
+        run_dir,
+        url,
+        workers=args.workers,
+        worker_interval=args.worker_interval,
+        web_workers=args.web_workers,
+    )
     try:
         system.start()
         return drive_and_check(args, rng, system, cluster, url)

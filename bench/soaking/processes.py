@@ -89,11 +89,20 @@ class Supervised:
 class System:
     """Every process of one soak run, started against `database_url`."""
 
-    def __init__(self, run_dir: Path, database_url: str, *, workers: int, worker_interval: float):
+    def __init__(
+        self,
+        run_dir: Path,
+        database_url: str,
+        *,
+        workers: int,
+        worker_interval: float,
+        web_workers: int = 2,
+    ):
         self.run_dir = run_dir
         self.maildir = run_dir / "mail"
         self.journals = {kind: run_dir / f"{kind}.jsonl" for kind in ("sms", "zalo", "portal")}
         self.web_port = free_port()
+        self.web_workers = web_workers
         self.base_url = f"http://127.0.0.1:{self.web_port}"
         smtp_port = free_port()
         base_env = {
@@ -161,7 +170,7 @@ class System:
             [
                 str(BIN / "gunicorn"),
                 "-w",
-                "2",
+                str(self.web_workers),
                 "-b",
                 f"127.0.0.1:{self.web_port}",
                 "--timeout",
