@@ -1,13 +1,14 @@
 """Soak on PostgreSQL: dossier lifecycles over HTTP while processes are killed (issue #12).
 
 Creates its own database (on postgresql://postgres@127.0.0.1:5432, or, with --pg-restart, on a
-private cluster it initdb's in a temporary folder), loads the demo data, starts gunicorn (--web-
-workers, default 2), the motcua worker(s), the SMTP server and the SMS, Zalo and national-portal
-sandboxes as subprocesses, and drives --lifecycles birth registrations (submit, reception,
-processing, approval, return) with --clients threads through the JSON API. Meanwhile a chaos
-thread SIGKILLs the web node, a gunicorn worker or a motcua worker every --kill-interval seconds
-and starts them again; --outage stops the SMTP server and the SMS gateway that long at a quarter
-of the run; --pg-restart stops PostgreSQL abruptly at half of the run and starts it again.
+private cluster it initdb's in a temporary folder), loads the demo data, starts gunicorn
+(--web-workers, default 2), the motcua worker(s), the SMTP server and the SMS, Zalo and
+national-portal sandboxes as subprocesses, and drives --lifecycles birth registrations (submit,
+reception, processing, approval, return) with --clients threads through the JSON API. Meanwhile
+a chaos thread SIGKILLs the web node, a gunicorn worker or a motcua worker every --kill-interval
+seconds and starts them again; --outage stops the SMTP server and the SMS gateway that long at a
+quarter of the run; --pg-restart stops PostgreSQL abruptly at half of the run and starts it
+again.
 
 Then, once the outbox is drained (or --drain-timeout passed), it checks that every dossier
 exists once and its workflow state, read model, tasks and history agree, and that every
