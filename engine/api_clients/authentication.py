@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,8 @@ from engine.timestamps import utcnow
 from engine.users.actor import Actor, load_actor
 from engine.users.admin_audit import record_admin_change
 from engine.users.roles import LANE_ROLES
+
+T = TypeVar("T", ApiClientKey, PersonalToken)
 
 #: last_used_at is kept to this precision, so a busy client does not update its row every call
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -65,19 +68,11 @@ def authenticate_bearer(session: Session, token: str, now: datetime | None = Non
     now = now or utcnow()
     token = token.strip()
     if token.startswith(CLIENT_KEY_KIND):
-        key = session.scalar(
-            select(ApiClientKey).where(ApiClientKey.secret_hash == secret_hash(token))
-        )
-        if key is None:
-            raise CredentialRefused("unknown")
+        key = _by_secret(session, ApiClientKey, token)
         _refuse_if_ended(key.revoked_at, key.expires_at, now, key)
         return Credential(client_actor(key), frozenset(key.scopes or ()), key)
     if token.startswith(PERSONAL_TOKEN_KIND):
-        personal = session.scalar(
-            select(PersonalToken).where(PersonalToken.secret_hash == secret_hash(token))
-        )
-        if personal is None:
-            raise CredentialRefused("unknown")
+        personal = _by_secret(session, PersonalToken, token)
         _refuse_if_ended(personal.revoked_at, personal.expires_at, now, None)
         try:
             actor = load_actor(session, personal.user_id)
@@ -85,6 +80,13 @@ def authenticate_bearer(session: Session, token: str, now: datetime | None = Non
             raise CredentialRefused("inactive") from None
         return Credential(actor, None, personal)
     raise CredentialRefused("unknown")
+
+
+def _by_secret(session: Session, model: type[T], token: str) -> T:
+    found = session.scalar(select(model).where(model.secret_hash == secret_hash(token)))
+    if found is None:
+        raise CredentialRefused("unknown")
+    return found
 
 
 def client_actor(key: ApiClientKey) -> Actor:

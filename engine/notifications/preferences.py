@@ -27,16 +27,15 @@ WITHOUT_ACCOUNT = Channels()
 def channels_of(session: Session, user_id: int | None) -> Channels:
     if user_id is None:
         return WITHOUT_ACCOUNT
-    row = session.get(ChannelPreference, user_id)
-    if row is None:
-        return Channels()
-    return Channels(email=row.email, zalo=row.zalo, sms=row.sms)
+    return _chosen(session.get(ChannelPreference, user_id))
 
 
 def chosen_channels(user: User | None, row: ChannelPreference | None) -> Channels:
     """The channels of an account (`row`: its choice, if it made one); none: no account."""
-    if user is None:
-        return WITHOUT_ACCOUNT
+    return WITHOUT_ACCOUNT if user is None else _chosen(row)
+
+
+def _chosen(row: ChannelPreference | None) -> Channels:
     if row is None:
         return Channels()
     return Channels(email=row.email, zalo=row.zalo, sms=row.sms)

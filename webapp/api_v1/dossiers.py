@@ -9,9 +9,9 @@ import json
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from engine.dossiers.queries import get_dossier, list_applicant_dossiers
+from engine.dossiers.queries import applicant_dossiers_after, get_dossier
 from webapp.api.schemas import DossierSchema
-from webapp.api_v1.pagination import PageArgs, page, page_schema
+from webapp.api_v1.pagination import PageArgs, keyset_page, page_schema
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
@@ -30,7 +30,10 @@ DossierPage = page_schema(DossierSchema, "DossierPage")
 @blp.response(200, DossierPage)
 def my_dossiers(args: dict):
     """Signed in: the dossiers the caller submitted."""
-    return page(list_applicant_dossiers(db.session, signed_in_actor()), args)
+    actor = signed_in_actor()
+    return keyset_page(
+        lambda after, count: applicant_dossiers_after(db.session, actor, after, count), args
+    )
 
 
 @blp.get("/<code>")

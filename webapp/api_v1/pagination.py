@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from marshmallow import Schema, fields, validate
 
@@ -40,10 +40,18 @@ def decode_cursor(cursor: str | None) -> int:
 def page(items: Sequence, args: dict) -> dict:
     """One page of `items` (ordered by id) after the cursor, and the cursor of the next page."""
     after = decode_cursor(args.get("cursor"))
-    limit = args["limit"]
     rest = [item for item in sorted(items, key=lambda item: item.id) if item.id > after]
-    chosen = rest[:limit]
-    more = len(rest) > limit
+    return _page_of(rest[: args["limit"] + 1], args["limit"])
+
+
+def keyset_page(read: Callable[[int, int], Sequence], args: dict) -> dict:
+    """The same page, where `read(after_id, count)` asks the database for just those rows."""
+    return _page_of(read(decode_cursor(args.get("cursor")), args["limit"] + 1), args["limit"])
+
+
+def _page_of(rows: Sequence, limit: int) -> dict:
+    chosen = list(rows[:limit])
+    more = len(rows) > limit
     return {"items": chosen, "next_cursor": encode_cursor(chosen[-1].id) if more else None}
 
 
