@@ -20,8 +20,9 @@ def register(app: Flask) -> None:
 
         if is_api_v1():
             body, mapped, *headers = engine_error_response(error)
-            # the handler's status (503, 413) stands, except a missing credential's 401
-            return body, (mapped if mapped == 401 else status), *headers
+            # an outage's 503 and a too-large body's 413 stand; otherwise the error's own
+            # status (a missing credential's 401, a reused idempotency key's 422)
+            return body, (status if status in (413, 503) else mapped), *headers
         if _wants_json():
             body = {"error": error.message or title}
             if isinstance(error, InvalidInput):

@@ -21,6 +21,7 @@ from engine.api_clients.authentication import (
 from engine.api_clients.scopes import scope_for
 from engine.db import transaction
 from webapp.api_v1.errors import error_response, is_api_v1
+from webapp.auth import current_actor
 from webapp.extensions import csrf, db
 
 SCHEME = "bearerAuth"
@@ -49,11 +50,32 @@ def unauthenticated_response(vi: str, en: str, *, invalid_token: bool):
     return body, status, {"WWW-Authenticate": challenge}
 
 
+def sign_in_required_response():
+    return unauthenticated_response(
+        "Vui lòng đăng nhập hoặc gửi mã truy cập (Authorization: Bearer).",
+        "Authentication required: sign in or send a Bearer token.",
+        invalid_token=False,
+    )
+
+
+def _needs_a_caller(endpoint: str | None, method: str) -> bool:
+    """An operation outside the public reads: anonymous callers get 401 before their input is
+    read, so a caller learns to sign in rather than how to shape a body it may not send."""
+    if endpoint is None or endpoint in DOCUMENTATION_ENDPOINTS:
+        return False
+    scope = required_scope(endpoint, method)
+    return scope is not None and not (
+        scope.endswith(":read") and scope.split(":")[0] in PUBLIC_RESOURCES
+    )
+
+
 def authenticate_api_call():
     if not is_api_v1():
         return None
     header = request.headers.get("Authorization", "")
     if not header:
+        if _needs_a_caller(request.endpoint, request.method) and not current_actor().is_signed_in:
+            return sign_in_required_response()
         if request.endpoint and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
         return None
@@ -117,7 +139,7 @@ class ScopeDocumentation(BasePlugin):
             if scope is None:
                 continue
             requirement = [{SCHEME: [scope]}]
-            if scope.split(":")[0] in PUBLIC_RESOURCES and scope.endswith(":read"):
+            if not _needs_a_caller(rule.endpoint, method):
                 requirement.append({})
             operation["security"] = requirement
             operation["x-scope"] = scope

@@ -17,14 +17,14 @@ ENGINE_ERRORS = {
 }
 
 
-class MessageSchema(Schema):
+class ErrorMessageSchema(Schema):
     vi = fields.String(required=True, metadata={"description": "Thông báo tiếng Việt"})
     en = fields.String(required=True, metadata={"description": "The message in English"})
 
 
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True, metadata={"example": "invalid_input"})
-    message = fields.Nested(MessageSchema, required=True)
+    message = fields.Nested(ErrorMessageSchema, required=True)
     fields = fields.Dict(
         keys=fields.String(),
         values=fields.Raw(),
@@ -51,13 +51,9 @@ def error_response(status: int, code: str, vi: str, en: str, fields: dict | None
 
 def engine_error_response(error: MotcuaError):
     if isinstance(error, Forbidden) and not _signed_in():
-        from webapp.api_v1.credentials import unauthenticated_response
+        from webapp.api_v1.credentials import sign_in_required_response
 
-        return unauthenticated_response(
-            "Vui lòng đăng nhập hoặc gửi mã truy cập (Authorization: Bearer).",
-            "Authentication required: sign in or send a Bearer token.",
-            invalid_token=False,
-        )
+        return sign_in_required_response()
     for kind, (status, code, en) in ENGINE_ERRORS.items():
         if isinstance(error, kind):
             fields = getattr(error, "field_errors", None)

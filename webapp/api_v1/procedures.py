@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 
 from engine.procedures.catalogue_search import CatalogueQuery, search_procedures
 from engine.procedures.queries import get_procedure
+from webapp.api_v1.integers import stored_integer
 from webapp.api_v1.pagination import PageArgs, page, page_schema
 from webapp.extensions import db
 
@@ -34,7 +35,7 @@ class ProcedureDetailSchema(ProcedureSchema):
 
 class CatalogueArgs(PageArgs):
     q = fields.String(load_default="")
-    agency_id = fields.Integer(load_default=None)
+    agency_id = stored_integer(strict=False, load_default=None)
     field = fields.String(load_default="")
     level = fields.String(load_default="")
 
