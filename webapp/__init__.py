@@ -8,18 +8,20 @@ from datetime import timedelta
 from flask import Flask
 
 from engine.db import configure_engine, database_url, driver_url
+from engine.deployment import session_secret
 from engine.dossiers.notices import public_base_url
 from engine.encryption.keys import settings_keys
 from webapp.extensions import csrf, db
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    # connector secrets are sealed with MOTCUA_SETTINGS_KEY: production refuses to start without
-    # it (SettingsKeyError says why); development falls back to var/settings.key
+    # connector secrets are sealed with MOTCUA_SETTINGS_KEY and sessions signed with
+    # MOTCUA_SECRET_KEY: production refuses to start without them (DeploymentRefused says why);
+    # development falls back to var/settings.key and a public session key
     settings_keys()
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=os.environ.get("MOTCUA_SECRET_KEY", "dev-only-change-me"),
+        SECRET_KEY=session_secret(),
         SQLALCHEMY_DATABASE_URI=database_url(),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,

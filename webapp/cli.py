@@ -19,13 +19,13 @@ def main() -> None:
 @click.option("--no-demo", is_flag=True, help="Only migrate; load no demo data.")
 def init(no_demo: bool) -> None:
     from engine.demo import DEMO_PASSWORD, load_demo_data
-    from engine.encryption.keys import SettingsKeyError
+    from engine.deployment import DeploymentRefused
     from engine.schema import upgrade_database
 
     url = database_url()
     try:
         upgrade_database(url)  # migration secrets_1 seals stored secrets with the settings key
-    except SettingsKeyError as error:
+    except DeploymentRefused as error:
         click.echo(str(error), err=True)
         sys.exit(1)
     click.echo(f"Cơ sở dữ liệu sẵn sàng: {url}")
@@ -74,12 +74,12 @@ def publish(path: str, agency_code: str | None) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 def serve(host: str, port: int) -> None:
-    from engine.encryption.keys import SettingsKeyError
+    from engine.deployment import DeploymentRefused
     from webapp import create_app
 
     try:
         app = create_app()
-    except SettingsKeyError as error:
+    except DeploymentRefused as error:
         click.echo(str(error), err=True)
         sys.exit(1)
     app.run(host=host, port=port, threaded=True)
@@ -88,12 +88,12 @@ def serve(host: str, port: int) -> None:
 @main.command(help="Run the background worker: BPMN timers and the outbox.")
 @click.option("--interval", default=2.0, type=float, help="Seconds between sweeps.")
 def worker(interval: float) -> None:
-    from engine.encryption.keys import SettingsKeyError
+    from engine.deployment import DeploymentRefused
     from engine.worker import run_worker
 
     try:
         run_worker(interval_seconds=interval)
-    except SettingsKeyError as error:
+    except DeploymentRefused as error:
         click.echo(str(error), err=True)
         sys.exit(1)
 
@@ -236,15 +236,15 @@ def settings() -> None:
 def settings_rotate_key() -> None:
     """Put the new key first in MOTCUA_SETTINGS_KEY (old ones after it), run this, then drop
     the old keys."""
+    from engine.deployment import DeploymentRefused
     from engine.encryption.cipher import SecretUnreadable
-    from engine.encryption.keys import SettingsKeyError
     from engine.encryption.rotation import rotate_secrets
 
     session_factory = make_session_factory(make_engine())
     try:
         with session_factory() as session, transaction(session):
             report = rotate_secrets(session)
-    except (SecretUnreadable, SettingsKeyError) as error:
+    except (SecretUnreadable, DeploymentRefused) as error:
         click.echo(getattr(error, "message", None) or str(error), err=True)
         click.echo("Không thay đổi gì.", err=True)
         sys.exit(1)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, MultiFernet
 
-from engine.deployment import is_production
+from engine.deployment import DeploymentRefused, is_production
 
 SETTINGS_KEY_VARIABLE = "MOTCUA_SETTINGS_KEY"
 KEY_FILE_VARIABLE = "MOTCUA_SETTINGS_KEY_FILE"
@@ -27,7 +27,7 @@ DEVELOPMENT_KEY_FILE = "var/settings.key"
 log = logging.getLogger(__name__)
 
 
-class SettingsKeyError(RuntimeError):
+class SettingsKeyError(DeploymentRefused):
     """The keys cannot be had: missing in production, or not a Fernet key."""
 
 
