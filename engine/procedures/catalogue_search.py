@@ -55,6 +55,19 @@ class CatalogueQuery:
 
 def search_procedures(session: Session, query: CatalogueQuery) -> list[Procedure]:
     """Active procedures matching every word of the keyword and every filter given."""
+    return list(session.scalars(_matching(query).order_by(Procedure.name)))
+
+
+def procedures_after(
+    session: Session, query: CatalogueQuery, after_id: int, limit: int
+) -> list[Procedure]:
+    """The same procedures with an id above `after_id`, by id, at most `limit`: one page of a
+    keyset-paged list (the API's)."""
+    statement = _matching(query).where(Procedure.id > after_id).order_by(Procedure.id)
+    return list(session.scalars(statement.limit(limit)))
+
+
+def _matching(query: CatalogueQuery):
     statement = select(Procedure).where(Procedure.is_active)
     for word in fold_diacritics(query.keyword).split():
         statement = statement.where(Procedure.search_text.contains(word, autoescape=True))
@@ -71,7 +84,7 @@ def search_procedures(session: Session, query: CatalogueQuery) -> list[Procedure
         statement = statement.where(Procedure.level == query.level)
     if query.online_service_level:
         statement = statement.where(Procedure.online_service_level == query.online_service_level)
-    return list(session.scalars(statement.order_by(Procedure.name)))
+    return statement
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,7 @@ from engine.users.roles import APPLICANT_LANE
 def list_inbox(session: Session, actor: Actor, *, page: int = 1, per_page: int = 50) -> list[Task]:
     """Open tasks the actor may work on, soonest due first."""
     statement = (
-        select(Task)
-        .join(Task.dossier)
-        .options(contains_eager(Task.dossier))
-        .where(Task.state == OPEN, workable_tasks_clause(actor))
-        .where((Task.assignee_id.is_(None)) | (Task.assignee_id == actor.user_id))
+        _inbox_statement(actor)
         .order_by(Task.due_at.is_(None), Task.due_at, Task.id)
         .limit(per_page)
         .offset((max(page, 1) - 1) * per_page)
@@ -39,12 +35,33 @@ def list_inbox(session: Session, actor: Actor, *, page: int = 1, per_page: int =
     return list(session.scalars(statement))
 
 
+def inbox_tasks_after(session: Session, actor: Actor, after_id: int, limit: int) -> list[Task]:
+    """The same open tasks with an id above `after_id`, by id, at most `limit`: one page of a
+    keyset-paged list (the API's), however long the inbox."""
+    statement = _inbox_statement(actor).where(Task.id > after_id).order_by(Task.id).limit(limit)
+    return list(session.scalars(statement))
+
+
 def count_inbox(session: Session, actor: Actor) -> int:
     return session.scalar(
-        select(func.count(Task.id))
+        select(func.count(Task.id)).join(Task.dossier).where(*_inbox_conditions(actor))
+    )
+
+
+def _inbox_statement(actor: Actor):
+    return (
+        select(Task)
         .join(Task.dossier)
-        .where(Task.state == OPEN, workable_tasks_clause(actor))
-        .where((Task.assignee_id.is_(None)) | (Task.assignee_id == actor.user_id))
+        .options(contains_eager(Task.dossier))
+        .where(*_inbox_conditions(actor))
+    )
+
+
+def _inbox_conditions(actor: Actor) -> tuple:
+    return (
+        Task.state == OPEN,
+        workable_tasks_clause(actor),
+        (Task.assignee_id.is_(None)) | (Task.assignee_id == actor.user_id),
     )
 
 

@@ -59,3 +59,20 @@ def test_inbox_holds_the_agency_task_only(app, demo):
     assert [task["dossier_code"] for task in reception["items"]] == [code]
     assert signed_in(app, "thulycn").get("/api/v1/tasks/").get_json()["items"] == []
     assert signed_in(app, "congdan").get("/api/v1/tasks/").get_json()["items"] == []
+
+
+def test_inbox_pages_by_cursor_through_every_open_task(app, demo):
+    citizen = signed_in(app, "congdan")
+    codes = {submitted_code(citizen) for _ in range(3)}
+    reception = signed_in(app, "motcua")
+    seen, cursor = [], None
+    while True:
+        query = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        answer = reception.get("/api/v1/tasks/", query_string=query).get_json()
+        assert len(answer["items"]) <= 2
+        seen += answer["items"]
+        cursor = answer["next_cursor"]
+        if cursor is None:
+            break
+    assert {task["dossier_code"] for task in seen} == codes
+    assert [task["id"] for task in seen] == sorted({task["id"] for task in seen})

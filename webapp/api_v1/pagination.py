@@ -37,15 +37,9 @@ def decode_cursor(cursor: str | None) -> int:
         ) from error
 
 
-def page(items: Sequence, args: dict) -> dict:
-    """One page of `items` (ordered by id) after the cursor, and the cursor of the next page."""
-    after = decode_cursor(args.get("cursor"))
-    rest = [item for item in sorted(items, key=lambda item: item.id) if item.id > after]
-    return _page_of(rest[: args["limit"] + 1], args["limit"])
-
-
 def keyset_page(read: Callable[[int, int], Sequence], args: dict) -> dict:
-    """The same page, where `read(after_id, count)` asks the database for just those rows."""
+    """One page after the cursor, and the cursor of the next: `read(after_id, count)` asks the
+    database for just those rows, by id."""
     return _page_of(read(decode_cursor(args.get("cursor")), args["limit"] + 1), args["limit"])
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine.procedures.catalogue_search import CatalogueQuery, search_procedures
+from engine.procedures.catalogue_search import CatalogueQuery, procedures_after
 from engine.procedures.queries import get_procedure
 from webapp.api_v1.integers import stored_integer
-from webapp.api_v1.pagination import PageArgs, page, page_schema
+from webapp.api_v1.pagination import PageArgs, keyset_page, page_schema
 from webapp.extensions import db
 
 blp = Blueprint(
@@ -54,7 +54,7 @@ def list_procedures(args: dict):
         field=args["field"].strip(),
         level=args["level"].strip(),
     )
-    return page(search_procedures(db.session, query), args)
+    return keyset_page(lambda after, count: procedures_after(db.session, query, after, count), args)
 
 
 @blp.get("/<code>")

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from engine.tasks.queries import list_inbox
+from engine.tasks.queries import inbox_tasks_after
 from webapp.api.schemas import TaskSchema
-from webapp.api_v1.pagination import PageArgs, page, page_schema
+from webapp.api_v1.pagination import PageArgs, keyset_page, page_schema
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
 blp = Blueprint("api_v1_tasks", __name__, url_prefix="/tasks", description="Công việc của cán bộ.")
 
 TaskPage = page_schema(TaskSchema, "TaskPage")
-
-#: the inbox is read whole (up to this many tasks) and paged by id; a keyset query in
-#: engine/tasks/queries.py would lift this bound
-INBOX_BOUND = 1000
 
 
 @blp.get("/")
@@ -25,4 +21,6 @@ INBOX_BOUND = 1000
 def inbox(args: dict):
     """Signed in: the open tasks of the caller's roles and agencies, by id."""
     actor = signed_in_actor()
-    return page(list_inbox(db.session, actor, per_page=INBOX_BOUND), args)
+    return keyset_page(
+        lambda after, count: inbox_tasks_after(db.session, actor, after, count), args
+    )
