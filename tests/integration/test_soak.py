@@ -32,15 +32,22 @@ def test_small_soak_under_kills_loses_nothing_and_doubles_nothing():
         "--drain-timeout": 60,
         "--lifecycle-timeout": 60,
     }
-    run = subprocess.run(
+    soak = subprocess.Popen(
         [sys.executable, "bench/soak.py", *(str(x) for pair in options.items() for x in pair)],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=240,
     )
-    output = run.stdout
-    assert run.returncode == 0, output[-4000:] + run.stderr[-4000:]
+    try:
+        output, errors = soak.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        # SIGTERM, not subprocess.run's SIGKILL: the soak's processes live in their own sessions
+        # and only the soak itself stops them (and drops its database) on its way out
+        soak.terminate()
+        output, errors = soak.communicate(timeout=60)
+        pytest.fail("the soak took over 240 s:\n" + output[-4000:] + errors[-4000:])
+    assert soak.returncode == 0, output[-4000:] + errors[-4000:]
     assert re.search(r"^lifecycles done:\s+20 / 20", output, re.MULTILINE), output
     assert figure(output, "kills done") >= 3, output
     assert figure(output, "dossiers checked") == 20
