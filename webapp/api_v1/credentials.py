@@ -31,6 +31,9 @@ RESOURCE_OF_BLUEPRINT = {
     "api_v1_lookup": "lookup",
     "api_v1_dossiers": "dossiers",
     "api_v1_tasks": "tasks",
+    # the applicant's writes (issue #12)
+    "api_v1_submission": "dossiers",
+    "api_v1_applicant": "dossiers",
 }
 #: resources anyone may read without a token
 PUBLIC_RESOURCES = frozenset({"catalogue", "lookup"})

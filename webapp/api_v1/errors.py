@@ -7,9 +7,12 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, Forbidden, InvalidInput, MotcuaError, NotFound
+from engine.idempotency.keys import KeyReused
 
-#: engine error -> (status, code, English message when the engine gives none in English)
+#: engine error -> (status, code, English message when the engine gives none in English); a
+#: subclass comes before its base class, the first match answers
 ENGINE_ERRORS = {
+    KeyReused: (422, "idempotency_key_reused", KeyReused.english),
     NotFound: (404, "not_found", "Not found."),
     Forbidden: (403, "forbidden", "Forbidden."),
     Conflict: (409, "conflict", "Conflict: someone else changed it first."),
