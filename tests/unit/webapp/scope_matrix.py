@@ -276,6 +276,16 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "api_v1_procedures.list_procedures"): entry("A   A   A   A   A   A   A   A   A"),
     ("GET", "api_v1_procedures.show_procedure"): entry("A   A   A   A   A   A   A   A   A", params=PROCEDURE_CODE),
     ("GET", "api_v1_tasks.inbox"): entry("401 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
+    # the applicant's writes: officers never submit online; the agency's officers read and send
+    # messages as in the workspace, and its one-stop officer withdraws at the applicant's request
+    ("POST", "api_v1_submission.submit_dossier"): entry("401 A   A   403 403 403 403 403 403", json={"procedure_code": "1.001193", "data": {}}),
+    ("GET", "api_v1_applicant.messages"): entry("401 A   404 A   404 A   A   404 404"),
+    ("POST", "api_v1_applicant.send_message"): entry("401 A   404 A   404 A   A   404 404", json={"body": "Xin hỏi tiến độ"}),
+    # only the applicant has tasks on their dossier; the world's task is the one-stop's
+    ("GET", "api_v1_applicant.applicant_tasks"): entry("401 A   404 404 404 404 404 404 404"),
+    ("POST", "api_v1_applicant.answer_task"): entry("401 404 404 404 404 404 404 404 404"),
+    ("POST", "api_v1_applicant.withdraw"): entry("401 A   404 A   404 403 403 404 404", json={"reason": "Nộp nhầm thủ tục"}),
+    ("POST", "api_v1_applicant.rate"): entry("401 A   404 404 404 404 404 404 404", json={"level": 5}),
     # not requested, or requested without a session of any use
     ("GET", "static"): public("the app's stylesheets, scripts and images"),
     ("POST", "auth.logout"): entry("A   A   A   A   A   A   A   A   A"),
