@@ -19,7 +19,7 @@ from engine.dossiers.queries import get_dossier
 from engine.errors import InvalidInput, NotFound
 from engine.files.storage import FileStorage
 from engine.tasks.completion import complete_task
-from engine.tasks.models import OPEN, Task
+from engine.tasks.models import Task
 from engine.tasks.queries import get_task, list_open_tasks
 from engine.users.actor import Actor
 
@@ -43,11 +43,7 @@ def list_applicant_tasks(session: Session, actor: Actor, dossier_code: str) -> l
     dossier = get_dossier(session, actor, dossier_code)
     if actor.user_id is None or dossier.applicant_user_id != actor.user_id:
         raise NotFound("Không tìm thấy hồ sơ.")
-    return [
-        task
-        for task in list_open_tasks(session, dossier)
-        if task.role == APPLICANT and task.state == OPEN
-    ]
+    return [task for task in list_open_tasks(session, dossier) if task.role == APPLICANT]
 
 
 def task_slots(task: Task) -> list[DocumentSlot]:
