@@ -227,3 +227,28 @@ def test_rating_once_after_the_result_is_returned(demo, session_factory, citizen
         assert [(r.level, r.comment) for r in session.scalars(select(Rating))] == [
             (4, "Nhanh, đúng hẹn.")
         ]
+
+
+# another system's key
+
+
+def test_a_client_key_needs_the_write_scope_and_acts_as_its_agencys_officers(
+    app, demo, session_factory, citizen, code
+):
+    from engine.demo import WARD_CODE
+    from engine.idempotency.models import IdempotencyKey
+    from tests.api.callers import Caller
+    from tests.api.test_v1_credentials import client_key
+
+    reader = Caller(app, client_key(demo, session_factory, ["dossiers:read"]))
+    assert reader.get(f"/dossiers/{code}/messages").status_code == 200
+    refused = reader.post(f"/dossiers/{code}/messages", {"body": "Thông báo"})
+    assert refused.status_code == 403
+
+    writer = Caller(app, client_key(demo, session_factory, ["dossiers:write"], WARD_CODE))
+    sent = writer.post(f"/dossiers/{code}/messages", {"body": "Đã nhận hồ sơ."}, key="k")
+    assert sent.status_code == 201 and sent.get_json()["from_applicant"] is False
+    assert writer.post("/dossiers/", {"procedure_code": "1.001193", "data": {}}).status_code == 403
+    assert writer.get(f"/dossiers/{code}/tasks").status_code == 403  # a read needs :read
+    with session_factory() as session:
+        assert session.scalar(select(IdempotencyKey.owner)).startswith("client:")
