@@ -31,6 +31,9 @@ RESOURCE_OF_BLUEPRINT = {
     "api_v1_lookup": "lookup",
     "api_v1_dossiers": "dossiers",
     "api_v1_tasks": "tasks",
+    # officer actions
+    "api_v1_task_actions": "tasks",
+    "api_v1_officer_dossiers": "dossiers",
 }
 #: resources anyone may read without a token
 PUBLIC_RESOURCES = frozenset({"catalogue", "lookup"})
