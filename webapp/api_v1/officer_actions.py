@@ -47,6 +47,11 @@ dossier_blp = Blueprint(
 TASK = f"/<int(min=1, max={INTEGER_MAX}):task_id>"
 #: free text the history keeps (reasons, notes); PostgreSQL text holds no NUL character
 TEXT = validate.Regexp(r"^[^\x00]*\Z", error="Nội dung có ký tự không hợp lệ.")
+TASK_AFTER = "The task, with its new version and holder"
+AFTER_COMPLETE = "The dossier at its next step (the task is done)"
+AFTER_RETURN = "The dossier, back at the step before (reopened for that step's last worker)"
+AFTER_UNDO = "The reopened task, the caller's again"
+AFTER_MOVE = "The dossier at the chosen step"
 CONFLICT = "Someone acted on the task or dossier first, or it is not in a state for this action."
 
 
@@ -120,15 +125,16 @@ class MovableStepsSchema(Schema):
 
 
 @task_blp.get(TASK)
-@task_blp.response(200, TaskDetailSchema)
+@task_blp.response(200, TaskDetailSchema, description="The task, its holder and its form")
 def show_task(task_id: int):
-    """Signed in: an open task the caller may work on, with its form; 404 otherwise."""
+    """Signed in: a task the caller may work on (its role, unclaimed or theirs), with its form;
+    404 otherwise."""
     return get_task_form(db.session, signed_in_actor(), task_id)
 
 
 @task_blp.post(TASK + "/complete")
 @task_blp.arguments(CompleteArgs)
-@task_blp.response(200, DossierSchema)
+@task_blp.response(200, DossierSchema, description=AFTER_COMPLETE)
 @task_blp.alt_response(409, schema=ApiErrorSchema, description=CONFLICT)
 def complete(args: dict, task_id: int):
     """Complete the task with its form's data: answers with the dossier at its next step.
@@ -151,7 +157,7 @@ def complete(args: dict, task_id: int):
 
 
 @task_blp.post(TASK + "/claim")
-@task_blp.response(200, OfficerTaskSchema)
+@task_blp.response(200, OfficerTaskSchema, description=TASK_AFTER)
 @task_blp.alt_response(409, schema=ApiErrorSchema, description=CONFLICT)
 def claim(task_id: int):
     """Take an unclaimed task of one's role: answers with the task, now the caller's."""
@@ -160,7 +166,7 @@ def claim(task_id: int):
 
 
 @task_blp.post(TASK + "/release")
-@task_blp.response(200, OfficerTaskSchema)
+@task_blp.response(200, OfficerTaskSchema, description=TASK_AFTER)
 def release(task_id: int):
     """Give one's task back to the unclaimed list: answers with the task."""
     with transaction(db.session):
@@ -169,7 +175,7 @@ def release(task_id: int):
 
 @task_blp.post(TASK + "/forward")
 @task_blp.arguments(ForwardArgs)
-@task_blp.response(200, OfficerTaskSchema)
+@task_blp.response(200, OfficerTaskSchema, description=TASK_AFTER)
 @task_blp.alt_response(409, schema=ApiErrorSchema, description=CONFLICT)
 def forward(args: dict, task_id: int):
     """Hand the task to a colleague holding its role in its agency: answers with the task."""
@@ -179,7 +185,7 @@ def forward(args: dict, task_id: int):
 
 @task_blp.post(TASK + "/return")
 @task_blp.arguments(ReasonArgs)
-@task_blp.response(200, DossierSchema)
+@task_blp.response(200, DossierSchema, description=AFTER_RETURN)
 @task_blp.alt_response(409, schema=ApiErrorSchema, description=CONFLICT)
 def return_previous(args: dict, task_id: int):
     """Send the dossier back to the officer step before this task: answers with the dossier
@@ -190,7 +196,7 @@ def return_previous(args: dict, task_id: int):
 
 @task_blp.post(TASK + "/assign")
 @task_blp.arguments(AssignArgs)
-@task_blp.response(200, OfficerTaskSchema)
+@task_blp.response(200, OfficerTaskSchema, description=TASK_AFTER)
 @task_blp.alt_response(409, schema=ApiErrorSchema, description=CONFLICT)
 def assign(args: dict, task_id: int):
     """A unit's leader gives the task to a named officer: answers with the task."""
@@ -199,7 +205,7 @@ def assign(args: dict, task_id: int):
 
 
 @dossier_blp.post("/<code>/undo")
-@dossier_blp.response(200, OfficerTaskSchema)
+@dossier_blp.response(200, OfficerTaskSchema, description=AFTER_UNDO)
 @dossier_blp.alt_response(409, schema=ApiErrorSchema, description=CONFLICT)
 def undo(code: str):
     """Reopen the task the caller completed last, while nobody acted since: answers with it."""
@@ -209,7 +215,7 @@ def undo(code: str):
 
 @dossier_blp.post("/<code>/move-step")
 @dossier_blp.arguments(MoveStepArgs)
-@dossier_blp.response(200, DossierSchema)
+@dossier_blp.response(200, DossierSchema, description=AFTER_MOVE)
 @dossier_blp.alt_response(409, schema=ApiErrorSchema, description=CONFLICT)
 def move_step(args: dict, code: str):
     """An administrator of the agency moves the dossier back to a step it has reached (one of
