@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
         dossiers,
         errors,
         lookup,
+        officer_actions,
         procedures,
         submission,
         tasks,
@@ -51,6 +52,9 @@ def register(app: Flask) -> None:
         # the applicant's writes (issue #12)
         submission.blp,
         applicant_actions.blp,
+        # officer actions (what the workspace offers)
+        officer_actions.task_blp,
+        officer_actions.dossier_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)

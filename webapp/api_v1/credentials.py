@@ -34,6 +34,9 @@ RESOURCE_OF_BLUEPRINT = {
     # the applicant's writes (issue #12)
     "api_v1_submission": "dossiers",
     "api_v1_applicant": "dossiers",
+    # officer actions
+    "api_v1_task_actions": "tasks",
+    "api_v1_officer_dossiers": "dossiers",
 }
 #: resources anyone may read without a token
 PUBLIC_RESOURCES = frozenset({"catalogue", "lookup"})

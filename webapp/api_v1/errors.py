@@ -92,8 +92,28 @@ def http_error_response(error: HTTPException):
     )
 
 
+def refuse_nul_characters():
+    """A path or query with a NUL character names nothing: PostgreSQL text cannot hold one, so
+    looked up, it would fail in the database (a 500) instead of answering 404 or 422."""
+    if not is_api_v1():
+        return None
+    if "\x00" in request.path:
+        return error_response(404, "not_found", "Không tìm thấy.", "Not found.")
+    refused = {
+        name: ["Ký tự không hợp lệ."]
+        for name in request.args
+        if "\x00" in name or any("\x00" in value for value in request.args.getlist(name))
+    }
+    if refused:
+        return error_response(
+            422, "invalid_input", "Dữ liệu không hợp lệ.", "Invalid input.", refused
+        )
+    return None
+
+
 def register(app: Flask) -> None:
     """HTTP errors under /api/v1 answer in the one shape; elsewhere Flask's own handlers run."""
+    app.before_request(refuse_nul_characters)
 
     @app.errorhandler(HTTPException)
     def api_http_error(error: HTTPException):
