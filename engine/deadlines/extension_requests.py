@@ -158,6 +158,26 @@ def dossier_requests(session: Session, dossier_id: int) -> list[DeadlineExtensio
     )
 
 
+def extension_requests_of(
+    session: Session, actor: Actor, dossier_code: str
+) -> list[DeadlineExtensionRequest]:
+    """The requests on a dossier, for its officers (the applicant sees the Mẫu 04 apology of
+    an approved one, not the requests); NotFound for anyone else."""
+    dossier = get_dossier(session, actor, dossier_code)
+    if not actor.is_officer:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return dossier_requests(session, dossier.id)
+
+
+def requests_to_decide(
+    session: Session, actor: Actor, *, state: str = PENDING, limit: int = 100
+) -> list[tuple[DeadlineExtensionRequest, Dossier]]:
+    """`requests_for_leader` for a leader; Forbidden for anyone who decides nowhere."""
+    if not may_decide(actor):
+        raise Forbidden("Chỉ lãnh đạo đơn vị mới xem xét đề nghị gia hạn.")
+    return requests_for_leader(session, actor, state=state, limit=limit)
+
+
 def requests_for_leader(
     session: Session, actor: Actor, *, state: str = PENDING, limit: int = 100
 ) -> list[tuple[DeadlineExtensionRequest, Dossier]]:

@@ -39,6 +39,7 @@ class DeadlineExtension(Base):
 
 #: states of an extension request
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+STATE_LABELS = {PENDING: "Chờ lãnh đạo xem xét", APPROVED: "Đã đồng ý", REFUSED: "Không đồng ý"}
 
 
 class DeadlineExtensionRequest(Base):

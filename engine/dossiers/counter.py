@@ -24,8 +24,9 @@ from engine.files.hostile_content import hostile_content_problem
 from engine.files.storage import FileStorage
 from engine.files.uploads import MAX_UPLOAD_BYTES, store_upload
 from engine.procedures.form_data import validated_form_data
-from engine.procedures.models import ProcedureVersion
+from engine.procedures.models import Procedure, ProcedureVersion
 from engine.procedures.queries import get_procedure, latest_version
+from engine.procedures.receiving_units import handles_procedure, procedures_received_at
 from engine.tasks.completion import complete_task
 from engine.tasks.models import OPEN, Task
 from engine.timestamps import utcnow
@@ -58,6 +59,28 @@ def procedure_documents(version: ProcedureVersion) -> list[dict]:
     return [doc for doc in version.procedure_record().get("documents", []) if doc.get("code")]
 
 
+def reception_agency_ids(actor: Actor) -> list[int]:
+    """The agencies where the officer receives dossiers at the counter, by id; Forbidden if
+    none (citizens, and officers of other roles, have no counter)."""
+    ids = sorted(actor.agencies_for(RECEPTION_ROLE))
+    if not ids:
+        raise Forbidden("Chỉ cán bộ một cửa mới tiếp nhận hồ sơ tại quầy.")
+    return ids
+
+
+def list_counter_procedures(session: Session, actor: Actor) -> list[Procedure]:
+    """The active procedures the officer's counters receive, by name."""
+    return procedures_received_at(session, set(reception_agency_ids(actor)))
+
+
+def default_reception_agency(session: Session, actor: Actor, procedure_code: str) -> int:
+    """The counter a dossier is received at when the officer names none: the first of theirs
+    that receives the procedure (their first one otherwise, which then refuses it by name)."""
+    ids = reception_agency_ids(actor)
+    procedure = get_procedure(session, procedure_code)
+    return next((id_ for id_ in ids if handles_procedure(session, procedure, id_)), ids[0])
+
+
 def component_field(code: str, part: str = "") -> str:
     """The form field (and error key) of a component: `component-<code>[-<part>]`."""
     return f"component-{code}-{part}" if part else f"component-{code}"
@@ -71,13 +94,16 @@ def receive_at_counter(
     data: dict,
     components: list[ReceivedComponent],
     *,
-    agency_id: int,
+    agency_id: int | None,
     accept: bool,
 ) -> Dossier:
     """Create the counter dossier, record its components and scans; with `accept`, receive it.
 
+    Without `agency_id` the officer's counter for the procedure (default_reception_agency).
     Every problem (form fields, components, scans) comes back at once in one InvalidInput.
     """
+    if agency_id is None:
+        agency_id = default_reception_agency(session, actor, procedure_code)
     if not actor.has_role(RECEPTION_ROLE, agency_id):
         raise Forbidden("Chỉ cán bộ một cửa của cơ quan mới tiếp nhận hồ sơ tại quầy.")
     version = latest_version(session, get_procedure(session, procedure_code))

@@ -40,10 +40,10 @@ def attach_result_file(
     code: str,
     *,
     title: str,
-    filename: str,
-    content: bytes,
+    upload: tuple[str, bytes] | None,
 ) -> DossierDocument:
-    """An officer of an agency handling the dossier attaches a result file before its return."""
+    """An officer of an agency handling the dossier attaches a result file (name, bytes)
+    before its return; who may comes first, so a stranger sending no file still gets 404."""
     dossier = get_dossier(session, actor, code)
     if not actor.is_officer:
         raise NotFound("Không tìm thấy hồ sơ.")
@@ -52,6 +52,9 @@ def attach_result_file(
             "Hồ sơ đã kết thúc, không thể đính kèm kết quả.",
             {"result_file": "Hồ sơ đã kết thúc xử lý."},
         )
+    if upload is None:
+        raise InvalidInput("Chưa chọn tệp kết quả.", {"result_file": "Vui lòng chọn tệp."})
+    filename, content = upload
     title = (title or "").strip() or "Kết quả giải quyết"
     stored = store_upload(
         session,
@@ -90,6 +93,23 @@ def applicant_result_files(session: Session, dossier: Dossier) -> list[DossierDo
     if dossier.status != RETURNED:
         return []
     return list_result_files(session, dossier)
+
+
+def visible_result_files(session: Session, actor: Actor, code: str) -> list[DossierDocument]:
+    """The result files of a dossier the actor may see: every one for its officers, the
+    returned ones for its applicant (as their dossier page shows them); NotFound otherwise."""
+    dossier = get_dossier(session, actor, code)
+    if actor.is_officer:
+        return list_result_files(session, dossier)
+    return applicant_result_files(session, dossier)
+
+
+def get_result_file(session: Session, actor: Actor, code: str, document_id: int) -> DossierDocument:
+    """One of `visible_result_files`, for its download; NotFound for any other."""
+    for document in visible_result_files(session, actor, code):
+        if document.id == document_id:
+            return document
+    raise NotFound("Không tìm thấy tệp kết quả.")
 
 
 def file_returned_results(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> int:

@@ -27,13 +27,17 @@ class MotcuaApi(Api):
 def register(app: Flask) -> None:
     from webapp.api_v1 import (
         applicant_actions,
+        counter,
         credentials,
         docs,
         dossiers,
         errors,
+        extensions,
         lookup,
         officer_actions,
         procedures,
+        results,
+        staff_notices,
         submission,
         tasks,
     )
@@ -55,6 +59,12 @@ def register(app: Flask) -> None:
         # officer actions (what the workspace offers)
         officer_actions.task_blp,
         officer_actions.dossier_blp,
+        # the workspace's other officer capabilities: counter, results, extensions, notices
+        counter.blp,
+        results.blp,
+        extensions.dossier_blp,
+        extensions.leader_blp,
+        staff_notices.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)

@@ -37,6 +37,12 @@ RESOURCE_OF_BLUEPRINT = {
     # officer actions
     "api_v1_task_actions": "tasks",
     "api_v1_officer_dossiers": "dossiers",
+    # the workspace's other officer capabilities
+    "api_v1_counter": "dossiers",
+    "api_v1_results": "dossiers",
+    "api_v1_dossier_extensions": "dossiers",
+    "api_v1_extension_requests": "dossiers",
+    "api_v1_staff_notices": "tasks",
 }
 #: resources anyone may read without a token
 PUBLIC_RESOURCES = frozenset({"catalogue", "lookup"})

@@ -48,6 +48,19 @@ def posted_slot_files() -> dict[str, tuple[str, bytes]]:
     return uploads
 
 
+def posted_slot_file_lists() -> dict[str, list[tuple[str, bytes]]]:
+    """Document code -> every (file name, bytes) of its `doc_<code>` parts: a paper handed in
+    at the counter may be scanned as several pages."""
+    uploads: dict[str, list[tuple[str, bytes]]] = {}
+    if request.mimetype != MULTIPART:
+        return uploads
+    for part, upload in request.files.items(multi=True):
+        if part.startswith(SLOT_PART_PREFIX) and upload.filename:
+            code = part.removeprefix(SLOT_PART_PREFIX)
+            uploads.setdefault(code, []).append((upload.filename, upload.read()))
+    return uploads
+
+
 def posted_attachment(part: str = "attachment") -> tuple[str, bytes] | None:
     if request.mimetype != MULTIPART:
         return None

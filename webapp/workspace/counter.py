@@ -7,17 +7,17 @@ from flask import flash, redirect, render_template, request, url_for
 from engine.agencies.models import Agency
 from engine.db import transaction
 from engine.dossiers.counter import (
-    RECEPTION_ROLE,
     ReceivedComponent,
     Scan,
     component_field,
+    list_counter_procedures,
     procedure_documents,
     receive_at_counter,
+    reception_agency_ids,
 )
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import InvalidInput
 from engine.procedures.form_data import applicant_form_name, version_form
 from engine.procedures.queries import get_procedure, latest_version
-from engine.procedures.receiving_units import procedures_received_at
 from forms.rendering import form_fields
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -31,10 +31,9 @@ ACCEPT = "accept"
 
 @bp.get("/tiep-nhan")
 def counter_procedures():
-    agency_ids = {agency_id for agency_id, _name in _reception_agencies()}
     return render_template(
         "workspace/counter_procedures.html",
-        procedures=procedures_received_at(db.session, agency_ids),
+        procedures=list_counter_procedures(db.session, current_actor()),
     )
 
 
@@ -58,7 +57,7 @@ def counter_reception(code: str):
                     code,
                     data,
                     _posted_components(documents),
-                    agency_id=request.form.get("agency_id", type=int) or agencies[0][0],
+                    agency_id=request.form.get("agency_id", type=int),
                     accept=request.form.get("reception_decision") == ACCEPT,
                 )
             flash(_done_message(dossier), "success")
@@ -79,9 +78,7 @@ def counter_reception(code: str):
 
 def _reception_agencies() -> list[tuple[int, str]]:
     """(id, name) of the agencies where the officer receives dossiers; Forbidden if none."""
-    ids = sorted(current_actor().agencies_for(RECEPTION_ROLE))
-    if not ids:
-        raise Forbidden("Chỉ cán bộ một cửa mới tiếp nhận hồ sơ tại quầy.")
+    ids = reception_agency_ids(current_actor())
     agencies = [db.session.get(Agency, agency_id) for agency_id in ids]
     return [(agency.id, agency.name) for agency in agencies]
 

@@ -10,19 +10,16 @@ from flask import flash, redirect, render_template, request, url_for
 from engine.db import transaction
 from engine.deadlines.extension_requests import (
     approve_request,
-    may_decide,
     refuse_request,
     request_extension,
-    requests_for_leader,
+    requests_to_decide,
 )
-from engine.deadlines.models import APPROVED, PENDING, REFUSED
-from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.deadlines.models import APPROVED, REFUSED, STATE_LABELS
+from engine.errors import Conflict, InvalidInput
 from webapp.auth import current_actor
 from webapp.extensions import db
 from webapp.workspace import bp
 from webapp.workspace.dossiers import render_dossier
-
-STATE_LABELS = {PENDING: "Chờ lãnh đạo xem xét", APPROVED: "Đã đồng ý", REFUSED: "Không đồng ý"}
 
 
 @bp.app_template_global("extension_state_label")
@@ -93,13 +90,11 @@ def refuse_extension(request_id: int):
 
 def _leader_page(errors: dict | None = None, posted: dict | None = None):
     actor = current_actor()
-    if not may_decide(actor):
-        raise Forbidden("Chỉ lãnh đạo đơn vị mới xem xét đề nghị gia hạn.")
     return render_template(
         "workspace/extension_requests.html",
-        pending=requests_for_leader(db.session, actor),
-        decided=requests_for_leader(db.session, actor, state=APPROVED, limit=20)
-        + requests_for_leader(db.session, actor, state=REFUSED, limit=20),
+        pending=requests_to_decide(db.session, actor),
+        decided=requests_to_decide(db.session, actor, state=APPROVED, limit=20)
+        + requests_to_decide(db.session, actor, state=REFUSED, limit=20),
         errors=errors or {},
         posted=posted or {},
     )

@@ -15,10 +15,7 @@ from webapp.workspace import bp
 
 @bp.post("/ho-so/<code>/ket-qua")
 def attach_result(code: str):
-    upload = posted_single_file("result_file")
     try:
-        if upload is None:
-            raise InvalidInput("Chưa chọn tệp kết quả.", {"result_file": "Vui lòng chọn tệp."})
         with transaction(db.session):
             attach_result_file(
                 db.session,
@@ -26,8 +23,7 @@ def attach_result(code: str):
                 file_storage(),
                 code,
                 title=request.form.get("title", ""),
-                filename=upload[0],
-                content=upload[1],
+                upload=posted_single_file("result_file"),
             )
     except InvalidInput as error:
         flash(next(iter(error.field_errors.values()), error.message), "error")
