@@ -299,6 +299,24 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "api_v1_task_actions.release"): entry("401 404 404 A   404 404 404 404 404"),
     ("POST", "api_v1_task_actions.return_previous"): entry("401 404 404 A   404 404 404 404 404", json={"reason": "Thiếu giấy tờ"}),
     ("GET", "api_v1_task_actions.show_task"): entry("401 404 404 A   404 404 404 404 404"),
+    # the workspace's other officer capabilities (api_v1/counter.py, results.py, extensions.py,
+    # staff_notices.py): the counter is X's one-stop officer's; the result files X's staff's,
+    # the applicant's once returned (the world's is a draft: 404 for A); extensions are asked
+    # by a processing officer (none here) and decided by X's leader (no request: 404)
+    ("GET", "api_v1_counter.procedures"): entry("401 403 403 A   403 403 403 403 403"),
+    ("POST", "api_v1_counter.receive_dossier"): entry("401 403 403 A   403 403 403 403 403", json={"procedure_code": "1.001193", "data": {}}),
+    # a free procedure: nothing to take (404 for X's one-stop officer too)
+    ("POST", "api_v1_counter.take_cash_payment"): entry("401 403 404 404 404 403 403 404 404"),
+    ("GET", "api_v1_results.results"): entry("401 A   404 A   404 A   A   404 404"),
+    ("POST", "api_v1_results.attach_result"): entry("401 404 404 A   404 A   A   404 404", json={"title": "Giấy khai sinh"}),
+    ("GET", "api_v1_results.download_result"): entry("401 404 404 A   404 A   A   404 404", params={"document_id": "result_document_id"}),
+    ("GET", "api_v1_dossier_extensions.dossier_extension_requests"): entry("401 404 404 A   404 A   A   404 404"),
+    ("POST", "api_v1_dossier_extensions.ask_extension"): entry("401 403 404 403 404 403 403 404 404", json={"reason": "Cần xác minh thêm", "working_days": 2}),
+    ("GET", "api_v1_extension_requests.requests_for_decision"): entry("401 403 403 403 403 A   403 403 403"),
+    ("POST", "api_v1_extension_requests.approve"): entry("401 404 404 404 404 404 404 404 404"),
+    ("POST", "api_v1_extension_requests.refuse"): entry("401 404 404 404 404 404 404 404 404", json={"refusal_reason": "Không đủ căn cứ"}),
+    ("GET", "api_v1_staff_notices.staff_notices"): entry("401 A   A   A   A   A   A   A   A"),
+    ("POST", "api_v1_staff_notices.mark_read"): entry("401 A   A   A   A   A   A   A   A"),
     # not requested, or requested without a session of any use
     ("GET", "static"): public("the app's stylesheets, scripts and images"),
     ("POST", "auth.logout"): entry("A   A   A   A   A   A   A   A   A"),

@@ -21,6 +21,7 @@ from engine.db import make_session_factory, transaction
 from engine.demo import PARTNER_WARD_CODE, load_demo_data
 from engine.documents_store.store import add_personal_document
 from engine.dossiers.drafts import save_draft as save_dossier_draft
+from engine.dossiers.results import attach_result_file
 from engine.files.storage import FolderStorage
 from engine.files.uploads import store_upload
 from engine.notifications.templates import EVENTS
@@ -107,6 +108,14 @@ def _build_world(factory, storage) -> dict:
         procedure_draft_id = save_procedure_draft(
             session, actors["quantri"], new_procedure_package(), agency_id=ward_id
         ).id
+        result_document_id = attach_result_file(
+            session,
+            actors["thuly"],
+            storage,
+            code,
+            title="Giấy khai sinh (dự thảo)",
+            upload=("ket-qua.pdf", PDF + b"  "),
+        ).id
         officer = session.scalar(select(User).where(User.username == "thuly"))
         assignment_id = officer.roles[0].id
     return {
@@ -115,6 +124,7 @@ def _build_world(factory, storage) -> dict:
         "task_id": task.id,
         "file_id": file_id,
         "document_id": document_id,
+        "result_document_id": result_document_id,
         "dossier_draft_id": dossier_draft_id,
         "draft_id": procedure_draft_id,
         "user_id": actors["thuly"].user_id,
