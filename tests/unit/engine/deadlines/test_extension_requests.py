@@ -13,9 +13,11 @@ from engine.db import transaction
 from engine.deadlines.extension_requests import (
     approve_request,
     dossier_requests,
+    extension_requests_of,
     refuse_request,
     request_extension,
     requests_for_leader,
+    requests_to_decide,
 )
 from engine.deadlines.extensions import list_extensions
 from engine.deadlines.models import APPROVED, PENDING, REFUSED
@@ -218,3 +220,19 @@ def test_a_dossier_not_yet_received_cannot_be_extended(demo, session_factory):
         code = session.get(Dossier, dossier_id).code
     with pytest.raises(Conflict), session_factory() as session, transaction(session):
         request_extension(session, demo.actor("thuly"), code, reason=REASON, working_days=1)
+
+
+def test_the_dossiers_requests_are_its_officers_and_the_list_a_leaders(demo, session_factory):
+    _dossier_id, code = received_dossier(demo, session_factory)
+    officer, reception = demo.actor("thuly"), demo.actor("motcua")
+    citizen, leader = demo.actor("congdan"), demo.actor("lanhdao")
+    with session_factory() as session, transaction(session):
+        asked = request_extension(session, officer, code, reason=REASON, working_days=2)
+    with session_factory() as session:
+        assert [r.id for r in extension_requests_of(session, reception, code)] == [asked.id]
+        with pytest.raises(NotFound):
+            extension_requests_of(session, citizen, code)
+        leader_rows = requests_to_decide(session, leader)
+        assert [request.id for request, _dossier in leader_rows] == [asked.id]
+        with pytest.raises(Forbidden):
+            requests_to_decide(session, officer)

@@ -9,7 +9,14 @@ import zipfile
 import pytest
 
 from engine.db import transaction
-from engine.dossiers.counter import ReceivedComponent, Scan, list_components, receive_at_counter
+from engine.dossiers.counter import (
+    ReceivedComponent,
+    Scan,
+    list_components,
+    list_counter_procedures,
+    receive_at_counter,
+    reception_agency_ids,
+)
 from engine.dossiers.models import CHANNEL_COUNTER, Dossier, DossierEvent
 from engine.errors import Forbidden, InvalidInput
 from engine.files.models import StoredFile
@@ -144,3 +151,24 @@ def test_missing_required_paper_may_still_be_registered_for_a_supplement(
 def test_only_a_one_stop_officer_receives_at_the_counter(demo, session_factory, storage, username):
     with pytest.raises(Forbidden):
         receive(session_factory, demo.actor(username), storage, all_required())
+
+
+def test_without_an_agency_the_officers_own_counter_receives(demo, session_factory, storage):
+    officer, processing = demo.actor("motcua"), demo.actor("thuly")
+    with session_factory() as session, transaction(session):
+        dossier = receive_at_counter(
+            session,
+            officer,
+            storage,
+            KHAI_SINH,
+            birth_application(),
+            all_required(),
+            agency_id=None,
+            accept=True,
+        )
+        assert dossier.receiving_agency_id == reception_agency_ids(officer)[0]
+    with session_factory() as session:
+        names = {procedure.code for procedure in list_counter_procedures(session, officer)}
+        assert KHAI_SINH in names
+        with pytest.raises(Forbidden):
+            list_counter_procedures(session, processing)
