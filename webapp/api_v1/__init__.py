@@ -25,7 +25,19 @@ class MotcuaApi(Api):
 
 
 def register(app: Flask) -> None:
-    from webapp.api_v1 import credentials, docs, dossiers, errors, lookup, procedures, tasks
+    from webapp.api_v1 import (
+        admin_agencies,
+        admin_officers,
+        admin_procedures,
+        credentials,
+        docs,
+        dossiers,
+        errors,
+        lookup,
+        procedures,
+        reports,
+        tasks,
+    )
 
     app.config.setdefault("API_TITLE", "motcua API")
     app.config.setdefault("API_VERSION", "v1")
@@ -33,7 +45,17 @@ def register(app: Flask) -> None:
     app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = MotcuaApi(app, spec_kwargs={"extra_plugins": [credentials.ScopeDocumentation()]})
-    blueprints = (procedures.blp, lookup.blp, dossiers.blp, tasks.blp)
+    blueprints = (
+        procedures.blp,
+        lookup.blp,
+        dossiers.blp,
+        tasks.blp,
+        # reports and administration
+        reports.blp,
+        admin_agencies.blp,
+        admin_officers.blp,
+        admin_procedures.blp,
+    )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
     credentials.register(app, api, blueprints)

@@ -31,6 +31,11 @@ RESOURCE_OF_BLUEPRINT = {
     "api_v1_lookup": "lookup",
     "api_v1_dossiers": "dossiers",
     "api_v1_tasks": "tasks",
+    # reports and administration
+    "api_v1_reports": "reports",
+    "api_v1_admin_agencies": "admin",
+    "api_v1_admin_officers": "admin",
+    "api_v1_admin_procedures": "admin",
 }
 #: resources anyone may read without a token
 PUBLIC_RESOURCES = frozenset({"catalogue", "lookup"})
