@@ -21,7 +21,7 @@ from engine.procedures.drafts import upload_draft as upload_package_draft
 from engine.procedures.versions import procedure_versions
 from webapp.api_v1.admin_access import admin_blueprint
 from webapp.api_v1.errors import error_response
-from webapp.api_v1.integers import stored_integer
+from webapp.api_v1.integers import ID_CONVERTER, stored_integer
 from webapp.api_v1.pagination import PageArgs, keyset_page, page_schema
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -138,7 +138,7 @@ def drafts():
     return {"items": list_drafts(db.session, current_actor())}
 
 
-@blp.get("/drafts/<int:draft_id>")
+@blp.get(f"/drafts/<{ID_CONVERTER}:draft_id>")
 @blp.response(200, DraftSchema)
 def show_draft(draft_id: int):
     """Administrators: a draft of their subtree; 404 otherwise."""
@@ -166,7 +166,7 @@ def upload_draft(values: dict):
         return package_refusal(refused)
 
 
-@blp.post("/drafts/<int:draft_id>/publish")
+@blp.post(f"/drafts/<{ID_CONVERTER}:draft_id>/publish")
 @blp.response(201, PublishedVersionSchema)
 def publish(draft_id: int):
     """Administrators of the draft's agency: publish it as the procedure's next version
@@ -178,7 +178,7 @@ def publish(draft_id: int):
         return package_refusal(refused)
 
 
-@blp.delete("/drafts/<int:draft_id>")
+@blp.delete(f"/drafts/<{ID_CONVERTER}:draft_id>")
 @blp.response(204)
 def discard(draft_id: int):
     """Administrators of the draft's agency: discard it; nothing else changes."""
