@@ -344,3 +344,18 @@ def test_a_key_with_the_admin_scope_administers_its_agencies(app, demo, session_
     )
     lane_only = bearer(client_key(demo, session_factory, ["tasks:read"]))
     assert api.get("/api/v1/admin/officers/", headers=lane_only).status_code == 403
+
+
+def test_a_nul_character_is_refused_not_a_server_error(app, demo, session_factory, is_postgres):
+    """PostgreSQL cannot store U+0000 (SQLite can): a 422, never a 500, and nothing stored."""
+    api, admin = app.test_client(), personal_token(demo, session_factory, "quantri")
+    ward = agency_id(session_factory, WARD_CODE)
+    body = {"code": NEW_CODE, "name": "Tổ\x00một cửa", "level": "department", "parent_id": ward}
+    answer = api.post("/api/v1/admin/agencies/", json=body, headers=admin)
+    if not is_postgres:
+        assert answer.status_code == 201
+        return
+    assert answer.status_code == 422
+    assert "NUL" in answer.get_json()["error"]["message"]["en"]
+    assert api.get("/api/v1/admin/procedures/1.001193%00", headers=admin).status_code == 422
+    assert audit(session_factory, "agency_created") == []

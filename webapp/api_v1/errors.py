@@ -89,6 +89,10 @@ def http_error_response(error: HTTPException):
     )
 
 
+#: what psycopg2 raises for a text holding U+0000, which PostgreSQL cannot store or compare
+NUL_REFUSED = "A string literal cannot contain NUL (0x00) characters."
+
+
 def register(app: Flask) -> None:
     """HTTP errors under /api/v1 answer in the one shape; elsewhere Flask's own handlers run."""
 
@@ -97,3 +101,19 @@ def register(app: Flask) -> None:
         if is_api_v1():
             return http_error_response(error)
         return error
+
+    @app.errorhandler(ValueError)
+    def api_nul_character(error: ValueError):
+        """A NUL in a name, a reason or a path reaches PostgreSQL as a 500 otherwise; the
+        transaction has rolled back, so nothing changed."""
+        if not (is_api_v1() and str(error) == NUL_REFUSED):
+            raise error
+        from webapp.extensions import db
+
+        db.session.rollback()
+        return error_response(
+            422,
+            "invalid_input",
+            "Dữ liệu không được chứa ký tự NUL (U+0000).",
+            "Text must not contain the NUL character (U+0000).",
+        )
