@@ -15,6 +15,7 @@ def import_all_models() -> None:
     import engine.dossiers.search
     import engine.files.models
     import engine.heartbeat.models
+    import engine.idempotency.models
     import engine.national_portal.models
     import engine.notifications.models
     import engine.outbox.models

@@ -17,6 +17,7 @@ from engine.deadlines.escalation import sweep_deadline_warnings
 from engine.document_issues.polling import poll_document_issues
 from engine.encryption.keys import settings_keys
 from engine.heartbeat.workers import beat, this_worker_id
+from engine.idempotency.keys import sweep_idempotency_keys
 from engine.national_portal.catalogue import FETCH_EVERY_SECONDS as CATALOGUE_EVERY_SECONDS
 from engine.national_portal.catalogue import fetch_portal_catalogue
 from engine.national_portal.incoming import FETCH_EVERY_SECONDS as INCOMING_EVERY_SECONDS
@@ -59,6 +60,7 @@ def worker_scheduler(
             poll_document_issues,
             sweep_deadline_warnings,
             sweep_rate_limits,
+            sweep_idempotency_keys,
         )
     ]
     jobs.append((beat, [session_factory, this_worker_id()], interval_seconds))

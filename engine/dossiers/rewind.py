@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.notices import queue_applicant_notice
+from engine.dossiers.queries import get_dossier
 from engine.dossiers.statuses import get_status
 from engine.dossiers.step import StepRecord, lock_task, run_step
 from engine.dossiers.withdrawal import lock_dossier_by_code
@@ -59,6 +60,8 @@ def return_to_previous_step(session: Session, actor: Actor, task_id: int, *, rea
 def undo_last_action(session: Session, actor: Actor, code: str) -> Task:
     """Reopen the task the actor completed last, while nobody has acted on the dossier since."""
     dossier = lock_dossier_by_code(session, actor, code)
+    if actor.user_id is None or not actor.is_officer:
+        raise Forbidden("Chỉ cán bộ xử lý mới hoàn tác được thao tác của mình.")
     mine = undoable_task(session, actor, dossier)
     if mine is None:
         raise Conflict(
@@ -157,6 +160,19 @@ def may_move(actor: Actor, dossier: Dossier) -> bool:
         actor.has_role("admin", agency_id)
         for agency_id in (dossier.agency_id, dossier.receiving_agency_id)
     )
+
+
+def movable_steps(session: Session, actor: Actor, dossier: Dossier) -> list[tuple[str, str]]:
+    """The reached steps the actor may move the dossier to: none unless an administrator of
+    its agency, none once the dossier has ended."""
+    if not may_move(actor, dossier) or get_status(dossier.status).final:
+        return []
+    return reached_steps(session, dossier)
+
+
+def list_movable_steps(session: Session, actor: Actor, code: str) -> list[tuple[str, str]]:
+    """movable_steps of a dossier the actor may see (NotFound otherwise), by its code."""
+    return movable_steps(session, actor, get_dossier(session, actor, code))
 
 
 def reached_steps(session: Session, dossier: Dossier) -> list[tuple[str, str]]:

@@ -104,6 +104,16 @@ def start_dossier(session: Session, actor: Actor, dossier: Dossier, note: str) -
     )
 
 
+#: who may submit online: a signed-in person or organisation, never an officer or a system
+APPLICANT_KINDS = ("citizen", "organisation")
+
+
+def refuse_non_applicant(actor: Actor) -> None:
+    """Only a citizen or an organisation submits online (an officer receives at the counter)."""
+    if actor.user_id is None or actor.kind not in APPLICANT_KINDS:
+        raise Forbidden("Chỉ công dân, tổ chức đã đăng nhập mới nộp hồ sơ trực tuyến.")
+
+
 def _receiving_agency(
     session: Session, actor: Actor, procedure: Procedure, channel: int, agency_id: int | None
 ) -> Agency:
@@ -113,8 +123,7 @@ def _receiving_agency(
     if channel not in CHANNELS:
         raise InvalidInput("Kênh nộp hồ sơ không hợp lệ.", {"channel": "Kênh nộp không hợp lệ."})
     if channel == CHANNEL_ONLINE:
-        if actor.kind not in ("citizen", "organisation"):
-            raise Forbidden("Chỉ công dân, tổ chức đã đăng nhập mới nộp hồ sơ trực tuyến.")
+        refuse_non_applicant(actor)
         return _chosen_unit(session, procedure, agency_id)
     if agency_id is None or not actor.has_role("reception", agency_id):
         raise Forbidden("Chỉ cán bộ một cửa của cơ quan mới tiếp nhận hồ sơ tại quầy.")

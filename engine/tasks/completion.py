@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine.dossiers.step import StepRecord, lock_task, run_step
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, Forbidden, NotFound
 from engine.procedures.form_data import validated_form_data
 from engine.signing.requests import request_result_signatures, signature_method
 from engine.tasks.access import may_work_on
@@ -65,8 +65,13 @@ def complete_task(
 
 
 def claim_task(session: Session, actor: Actor, task_id: int) -> Task:
-    """Take an unclaimed task of one's role, so colleagues see who works on it."""
+    """Take an unclaimed task of one's role, so colleagues see who works on it.
+
+    Only a person holds a task: another system's API key has no account to hold it by.
+    """
     task = _locked_task(session, actor, task_id)
+    if actor.user_id is None:
+        raise Forbidden("Khóa API không nhận công việc thay cán bộ được.")
     if task.state != OPEN:
         raise Conflict(ALREADY_DONE)
     if task.assignee_id not in (None, actor.user_id):

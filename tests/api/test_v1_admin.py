@@ -103,7 +103,7 @@ def test_bad_unit_changes_nothing(app, demo, session_factory):
     ward = agency_id(session_factory, WARD_CODE)
     bad = {"code": "?", "name": " ", "level": "commune", "parent_id": ward}
     refused = api.post("/api/v1/admin/agencies/", json=bad, headers=admin)
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert set(refused.get_json()["error"]["fields"]) == {"code", "name"}
     typed = api.post("/api/v1/admin/agencies/", json={"code": NEW_CODE}, headers=admin)
     assert typed.status_code == 422
@@ -183,7 +183,7 @@ def test_administrator_creates_edits_and_deactivates_an_officer(app, demo, sessi
     }
 
     again = api.post("/api/v1/admin/officers/", json=body, headers=admin)
-    assert again.status_code == 400 and "username" in again.get_json()["error"]["fields"]
+    assert again.status_code == 422 and "username" in again.get_json()["error"]["fields"]
 
     changed = api.patch(
         f"/api/v1/admin/officers/{officer['id']}", json={"phone": "0912 000 111"}, headers=admin
@@ -357,5 +357,5 @@ def test_a_nul_character_is_refused_not_a_server_error(app, demo, session_factor
         return
     assert answer.status_code == 422
     assert "NUL" in answer.get_json()["error"]["message"]["en"]
-    assert api.get("/api/v1/admin/procedures/1.001193%00", headers=admin).status_code == 422
+    assert api.get("/api/v1/admin/procedures/1.001193%00", headers=admin).status_code == 404
     assert audit(session_factory, "agency_created") == []

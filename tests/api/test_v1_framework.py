@@ -76,3 +76,11 @@ def test_docs_page_lists_operations_without_scripts(client, demo):
     assert "GET /api/v1/procedures/" in html
     assert "<script" not in html
     assert "script-src 'self'" in page.headers.get("Content-Security-Policy", "")
+
+
+def test_a_nul_character_names_nothing(client, demo):
+    # PostgreSQL text holds no NUL: looked up, it failed in the database (a 500)
+    assert client.get("/api/v1/lookup/A%00B").status_code == 404
+    refused = client.get("/api/v1/procedures/", query_string={"q": "a\x00"})
+    assert refused.status_code == 422
+    assert "q" in refused.get_json()["error"]["fields"]

@@ -29,7 +29,7 @@ class TaskSchema(Schema):
     version = fields.Integer()
     form_name = fields.String(allow_none=True)
     due_at = fields.AwareDateTime(allow_none=True)
-    dossier_code = fields.Function(lambda task: task.dossier.code)
+    dossier_code = fields.String(attribute="dossier.code")
 
 
 class PublicStepSchema(Schema):

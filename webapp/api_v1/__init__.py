@@ -29,13 +29,16 @@ def register(app: Flask) -> None:
         admin_agencies,
         admin_officers,
         admin_procedures,
+        applicant_actions,
         credentials,
         docs,
         dossiers,
         errors,
         lookup,
+        officer_actions,
         procedures,
         reports,
+        submission,
         tasks,
     )
 
@@ -50,6 +53,12 @@ def register(app: Flask) -> None:
         lookup.blp,
         dossiers.blp,
         tasks.blp,
+        # the applicant's writes (issue #12)
+        submission.blp,
+        applicant_actions.blp,
+        # officer actions (what the workspace offers)
+        officer_actions.task_blp,
+        officer_actions.dossier_blp,
         # reports and administration
         reports.blp,
         admin_agencies.blp,

@@ -31,6 +31,12 @@ RESOURCE_OF_BLUEPRINT = {
     "api_v1_lookup": "lookup",
     "api_v1_dossiers": "dossiers",
     "api_v1_tasks": "tasks",
+    # the applicant's writes (issue #12)
+    "api_v1_submission": "dossiers",
+    "api_v1_applicant": "dossiers",
+    # officer actions
+    "api_v1_task_actions": "tasks",
+    "api_v1_officer_dossiers": "dossiers",
     # reports and administration
     "api_v1_reports": "reports",
     "api_v1_admin_agencies": "admin",

@@ -7,9 +7,12 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, Forbidden, InvalidInput, MotcuaError, NotFound
+from engine.idempotency.keys import KeyReused
 
-#: engine error -> (status, code, English message when the engine gives none in English)
+#: engine error -> (status, code, English message when the engine gives none in English); a
+#: subclass comes before its base class, the first match answers
 ENGINE_ERRORS = {
+    KeyReused: (422, "idempotency_key_reused", KeyReused.english),
     NotFound: (404, "not_found", "Not found."),
     Forbidden: (403, "forbidden", "Forbidden."),
     Conflict: (409, "conflict", "Conflict: someone else changed it first."),
@@ -89,12 +92,32 @@ def http_error_response(error: HTTPException):
     )
 
 
+def refuse_nul_characters():
+    """A path or query with a NUL character names nothing: PostgreSQL text cannot hold one, so
+    looked up, it would fail in the database (a 500) instead of answering 404 or 422."""
+    if not is_api_v1():
+        return None
+    if "\x00" in request.path:
+        return error_response(404, "not_found", "Không tìm thấy.", "Not found.")
+    refused = {
+        name: ["Ký tự không hợp lệ."]
+        for name in request.args
+        if "\x00" in name or any("\x00" in value for value in request.args.getlist(name))
+    }
+    if refused:
+        return error_response(
+            422, "invalid_input", "Dữ liệu không hợp lệ.", "Invalid input.", refused
+        )
+    return None
+
+
 #: what psycopg2 raises for a text holding U+0000, which PostgreSQL cannot store or compare
 NUL_REFUSED = "A string literal cannot contain NUL (0x00) characters."
 
 
 def register(app: Flask) -> None:
     """HTTP errors under /api/v1 answer in the one shape; elsewhere Flask's own handlers run."""
+    app.before_request(refuse_nul_characters)
 
     @app.errorhandler(HTTPException)
     def api_http_error(error: HTTPException):
@@ -104,8 +127,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ValueError)
     def api_nul_character(error: ValueError):
-        """A NUL in a name, a reason or a path reaches PostgreSQL as a 500 otherwise; the
-        transaction has rolled back, so nothing changed."""
+        """A NUL in a body's text (a name, a reason; paths and queries are refused before)
+        reaches PostgreSQL as a 500 otherwise; the transaction has rolled back: nothing
+        changed."""
         if not (is_api_v1() and str(error) == NUL_REFUSED):
             raise error
         from webapp.extensions import db

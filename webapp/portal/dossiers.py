@@ -6,13 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from engine.db import transaction
 from engine.dossiers import messages as dossier_messages
-from engine.dossiers.attachments import (
-    SUPPLEMENT,
-    attach_documents,
-    document_slots,
-    fill_slots,
-    list_dossier_documents,
-)
+from engine.dossiers.attachments import list_dossier_documents
 from engine.dossiers.drafts import delete_draft, list_drafts
 from engine.dossiers.messages import (
     list_messages,
@@ -22,7 +16,8 @@ from engine.dossiers.queries import get_dossier, list_applicant_dossiers, list_e
 from engine.dossiers.ratings import RATING_LEVELS, find_rating, rate_dossier
 from engine.dossiers.results import RESULT, applicant_result_files
 from engine.dossiers.statuses import all_statuses, get_status
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.dossiers.supplement_answer import answer_supplement, get_applicant_task, task_slots
+from engine.errors import Conflict, InvalidInput
 from engine.notifications.deliveries import deliveries_of
 from engine.payments.collection import current_payment, payment_requested
 from engine.payments.models import STATE_LABELS as PAYMENT_STATE_LABELS
@@ -30,8 +25,7 @@ from engine.postal.shipments import shipments_of
 from engine.procedures.form_data import version_form
 from engine.signing.applicant_form import may_ask_form_signature, request_form_signature
 from engine.signing.requests import signatures_by_document
-from engine.tasks.completion import complete_task
-from engine.tasks.queries import get_task, list_open_tasks
+from engine.tasks.queries import list_open_tasks
 from forms.rendering import form_fields
 from webapp.auth import current_actor, login_required
 from webapp.extensions import db
@@ -155,30 +149,23 @@ def rate(code: str):
 def applicant_task(code: str, task_id: int):
     """An applicant task (a supplement request): its form plus one upload slot per document."""
     actor = current_actor()
-    task = get_task(db.session, actor, task_id)
-    if task.dossier.code != code or task.role != "applicant":
-        raise NotFound("Không tìm thấy công việc.")
+    task = get_applicant_task(db.session, actor, code, task_id)
     form = version_form(task.dossier.procedure_version, task.form_name)
-    slots = document_slots(task.dossier.procedure_version)
+    slots = task_slots(task)
     data, errors = {}, {}
     if request.method == "POST":
         data = posted_data(form)
         try:
             with transaction(db.session):
-                attachments, errors = fill_slots(
+                answer_supplement(
                     db.session,
                     actor,
                     file_storage(),
-                    slots,
-                    current={},
+                    code,
+                    task_id,
+                    data,
                     uploads=posted_uploads(slots),
                     store_choices=posted_store_choices(slots),
-                )
-                if errors:
-                    raise InvalidInput("Tệp đính kèm không hợp lệ.", errors)
-                complete_task(db.session, actor, task_id, data)
-                attach_documents(
-                    db.session, actor, task.dossier, slots, attachments, purpose=SUPPLEMENT
                 )
             flash("Đã gửi bổ sung hồ sơ.", "success")
             return redirect(url_for(".dossier", code=code))

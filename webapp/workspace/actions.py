@@ -11,9 +11,8 @@ from flask import flash, redirect, request, url_for
 from engine.db import transaction
 from engine.dossiers.handover import forward_candidates, forward_task, may_forward
 from engine.dossiers.rewind import (
-    may_move,
+    movable_steps,
     move_dossier_to_step,
-    reached_steps,
     return_to_previous_step,
     undo_last_action,
     undoable_task,
@@ -36,7 +35,7 @@ def action_choices() -> dict:
         ],
         "undoable": lambda dossier: undoable_task(db.session, actor, dossier),
         "may_withdraw": lambda d: is_withdrawable(d) and may_withdraw(actor, d),
-        "movable_steps": lambda d: reached_steps(db.session, d) if may_move(actor, d) else [],
+        "movable_steps": lambda d: movable_steps(db.session, actor, d),
     }
 
 

@@ -9,7 +9,6 @@ from engine.db import transaction
 from engine.dossiers.queries import list_events
 from engine.dossiers.statuses import all_statuses
 from engine.errors import Conflict, InvalidInput
-from engine.procedures.form_data import version_form
 from engine.procedures.queries import list_active_procedures
 from engine.tasks.assignment import (
     assign_task,
@@ -19,13 +18,12 @@ from engine.tasks.assignment import (
 )
 from engine.tasks.completion import claim_task, complete_task, release_task
 from engine.tasks.due_state import URGENCY_LABELS, time_left
-from engine.tasks.form_defaults import task_form_defaults
+from engine.tasks.form_defaults import get_task_form
 from engine.tasks.queries import (
     LEADER_TABS,
     OFFICER_TABS,
     InboxFilter,
     count_inbox_tabs,
-    get_task,
     leader_agency_ids,
     list_inbox_rows,
 )
@@ -90,9 +88,9 @@ def _iso_date(value: str) -> date:
 @bp.route("/cong-viec/<int:task_id>", methods=["GET", "POST"])
 def task(task_id: int):
     actor = current_actor()
-    task = get_task(db.session, actor, task_id)
-    form = version_form(task.dossier.procedure_version, task.form_name)
-    data, errors = task_form_defaults(db.session, task, form), {}
+    opened = get_task_form(db.session, actor, task_id)
+    task, form = opened.task, opened.form
+    data, errors = opened.defaults, {}
     if request.method == "POST":
         data = posted_data(form)
         try:

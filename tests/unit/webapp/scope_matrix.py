@@ -276,6 +276,29 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "api_v1_procedures.list_procedures"): entry("A   A   A   A   A   A   A   A   A"),
     ("GET", "api_v1_procedures.show_procedure"): entry("A   A   A   A   A   A   A   A   A", params=PROCEDURE_CODE),
     ("GET", "api_v1_tasks.inbox"): entry("401 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
+    # the applicant's writes: officers never submit online; the agency's officers read and send
+    # messages as in the workspace, and its one-stop officer withdraws at the applicant's request
+    ("POST", "api_v1_submission.submit_dossier"): entry("401 A   A   403 403 403 403 403 403", json={"procedure_code": "1.001193", "data": {}}),
+    ("GET", "api_v1_applicant.messages"): entry("401 A   404 A   404 A   A   404 404"),
+    ("POST", "api_v1_applicant.send_message"): entry("401 A   404 A   404 A   A   404 404", json={"body": "Xin hỏi tiến độ"}),
+    # only the applicant has tasks on their dossier; the world's task is the one-stop's
+    ("GET", "api_v1_applicant.applicant_tasks"): entry("401 A   404 404 404 404 404 404 404"),
+    ("POST", "api_v1_applicant.answer_task"): entry("401 404 404 404 404 404 404 404 404"),
+    ("POST", "api_v1_applicant.withdraw"): entry("401 A   404 A   404 403 403 404 404", json={"reason": "Nộp nhầm thủ tục"}),
+    ("POST", "api_v1_applicant.rate"): entry("401 A   404 404 404 404 404 404 404", json={"level": 5}),
+    # officer actions (api_v1/officer_actions.py): the task's workers, X's leader to assign, X's
+    # administrator to move a step; a citizen never undoes nor moves (403 on her own dossier)
+    ("GET", "api_v1_officer_dossiers.movable_steps"): entry("401 A   404 A   404 A   A   404 404"),
+    ("POST", "api_v1_officer_dossiers.move_step"): entry("401 403 404 403 404 403 A   404 404", json={"bpmn_id": "Task_Reception", "reason": "Kiểm tra lại hồ sơ"}),
+    # X's staff may undo their own last step: nothing to undo here (409)
+    ("POST", "api_v1_officer_dossiers.undo"): entry("401 403 404 A   404 A   A   404 404"),
+    ("POST", "api_v1_task_actions.assign"): entry("401 404 404 403 404 A   403 404 404", json={"officer_id": 1}),
+    ("POST", "api_v1_task_actions.claim"): entry("401 404 404 A   404 404 404 404 404"),
+    ("POST", "api_v1_task_actions.complete"): entry("401 404 404 A   404 404 404 404 404", json={"data": {}, "version": 1}),
+    ("POST", "api_v1_task_actions.forward"): entry("401 404 404 A   404 A   404 404 404", json={"to_user_id": 1}),
+    ("POST", "api_v1_task_actions.release"): entry("401 404 404 A   404 404 404 404 404"),
+    ("POST", "api_v1_task_actions.return_previous"): entry("401 404 404 A   404 404 404 404 404", json={"reason": "Thiếu giấy tờ"}),
+    ("GET", "api_v1_task_actions.show_task"): entry("401 404 404 A   404 404 404 404 404"),
     # API v1 reports: the statistics scope (leaders, administrators, auditors)
     ("GET", "api_v1_reports.summary"): entry("401 403 403 403 403 A   A   A   A"),
     # API v1 administration: administrators only, each within their subtree (Y's gets 404 on X's)

@@ -373,6 +373,41 @@ def test_undo_is_refused_once_the_next_holder_acted(demo, session_factory):
     assert load(session_factory, dossier_id).status == "awaiting_approval"
 
 
+def test_neither_the_applicant_nor_an_api_key_undoes_nor_claims(demo, session_factory):
+    from engine.api_clients.authentication import client_actor
+    from engine.api_clients.models import ApiClientKey
+    from engine.tasks.completion import claim_task
+
+    dossier_id, code = received(demo, session_factory)
+    ward_id = load(session_factory, dossier_id).agency_id
+    key = client_actor(
+        ApiClientKey(id=1, prefix="mc_live_test", client_name="x", agency_ids=[ward_id])
+    )
+    with pytest.raises(Forbidden):
+        act(session_factory, undo_last_action, demo.actor("congdan"), code)
+    with pytest.raises(Forbidden):
+        act(session_factory, undo_last_action, key, code)
+    task = open_task(session_factory, dossier_id, "processing")
+    with pytest.raises(Forbidden):
+        act(session_factory, claim_task, key, task.id)
+    with session_factory() as session:
+        assert session.get(Task, task.id).assignee_id is None
+
+
+def test_only_the_agency_administrator_has_steps_to_move_to(demo, session_factory):
+    from engine.dossiers.rewind import list_movable_steps
+
+    _, code = received(demo, session_factory)
+    admin, reception, citizen = (demo.actor(name) for name in ("quantri", "motcua", "congdan"))
+    stranger = demo.actor("thulycn")
+    with session_factory() as session:
+        assert list_movable_steps(session, admin, code) == [("Task_Reception", "Tiếp nhận hồ sơ")]
+        assert list_movable_steps(session, reception, code) == []
+        assert list_movable_steps(session, citizen, code) == []
+        with pytest.raises(NotFound):
+            list_movable_steps(session, stranger, code)
+
+
 def test_admin_moves_a_dossier_to_a_named_step_with_the_reason(demo, session_factory):
     dossier_id, code = received(demo, session_factory)
     complete(
