@@ -16,8 +16,13 @@ from werkzeug.datastructures import CombinedMultiDict
 from engine.db import transaction
 from engine.errors import InvalidInput
 from engine.procedures.catalogue import catalogue_after
-from engine.procedures.drafts import discard_draft, get_draft, list_drafts, publish_draft
-from engine.procedures.drafts import upload_draft as upload_package_draft
+from engine.procedures.drafts import (
+    discard_draft,
+    get_draft,
+    list_drafts,
+    publish_draft,
+    upload_draft,
+)
 from engine.procedures.versions import procedure_versions
 from webapp.api_v1.admin_access import admin_blueprint
 from webapp.api_v1.errors import error_response
@@ -148,13 +153,13 @@ def show_draft(draft_id: int):
 @blp.post("/drafts/")
 @blp.arguments(PackageUploadSchema, location="files")
 @blp.response(201, DraftSchema)
-def upload_draft(values: dict):
+def upload_package(values: dict):
     """Administrators: upload a package; valid, it is kept as a draft to publish. Invalid, 422
     with every problem under `fields.package` (element, file, line, rule, vi, en)."""
     upload = values["package"]
     try:
         with transaction(db.session):
-            return upload_package_draft(
+            return upload_draft(
                 db.session,
                 current_actor(),
                 upload.filename or "",

@@ -322,7 +322,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "api_v1_admin_procedures.show_procedure"): entry("401 403 403 403 403 403 A   A   403", params=PROCEDURE_CODE),
     ("GET", "api_v1_admin_procedures.drafts"): entry("401 403 403 403 403 403 A   A   403"),
     ("GET", "api_v1_admin_procedures.show_draft"): entry("401 403 403 403 403 403 A   404 403"),
-    ("POST", "api_v1_admin_procedures.upload_draft"): entry("401 403 403 403 403 403 A   A   403"),
+    ("POST", "api_v1_admin_procedures.upload_package"): entry("401 403 403 403 403 403 A   A   403"),
     ("POST", "api_v1_admin_procedures.publish"): entry("401 403 403 403 403 403 A   404 403", json={}),
     ("DELETE", "api_v1_admin_procedures.discard"): entry("401 403 403 403 403 403 A   404 403", json={}),
     # not requested, or requested without a session of any use
