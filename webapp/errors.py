@@ -95,9 +95,18 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
+        from webapp.api_v1.errors import error_response, is_api_v1
+
         message = getattr(error, "description", "") or "Yêu cầu không hợp lệ."
-        if "CSRF" in message:
+        csrf_failed = "CSRF" in message
+        if csrf_failed:
             message = (
                 "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang."
             )
+        if is_api_v1():
+            # not the content refused (422) but the request itself
+            if csrf_failed:
+                english = "CSRF token missing or invalid: send X-CSRFToken, or a Bearer token."
+                return error_response(400, "csrf_failed", message, english)
+            return error_response(400, "bad_request", message, "Bad request.")
         return answer(InvalidInput(message), 400, "Yêu cầu không hợp lệ")

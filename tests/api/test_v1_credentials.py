@@ -195,7 +195,7 @@ def test_every_api_operation_names_its_scope(app):
 
 
 def test_writes_need_csrf_with_a_session_and_the_write_scope_with_a_key(app, demo, session_factory):
-    # a stand-in for the write operations of the dossiers resource, until they exist
+    # a write of the dossiers resource that always succeeds: only the CSRF and scope checks answer
     app.add_url_rule(
         "/api/v1/dossiers/_probe",
         endpoint="api_v1_dossiers.probe",

@@ -46,7 +46,7 @@ def test_validation_errors_name_the_fields(client, demo):
     assert "limit" in error["fields"]
 
     bad_cursor = client.get("/api/v1/procedures/", query_string={"cursor": "!!!"})
-    assert bad_cursor.status_code == 400
+    assert bad_cursor.status_code == 422
     assert "cursor" in bad_cursor.get_json()["error"]["fields"]
 
 

@@ -128,7 +128,7 @@ def test_forward_release_and_assign_change_the_holder(app, demo, session_factory
     colleague = user_id(session_factory, demo, "thuly2")
 
     nobody = processing.post(f"/tasks/{task_id}/forward", {"to_user_id": 999999})
-    assert nobody.status_code == 400
+    assert nobody.status_code == 422
     assert "to_user_id" in nobody.get_json()["error"]["fields"]
     forwarded = processing.post(
         f"/tasks/{task_id}/forward", {"to_user_id": colleague, "note": "Anh xử lý giúp"}
@@ -144,7 +144,7 @@ def test_forward_release_and_assign_change_the_holder(app, demo, session_factory
     assert reception.post(f"/tasks/{task_id}/assign", {"officer_id": colleague}).status_code == 403
     leader = Officer(app, "lanhdao")
     wrong = leader.post(f"/tasks/{task_id}/assign", {"officer_id": reception_id(demo)})
-    assert wrong.status_code == 400 and "officer_id" in wrong.get_json()["error"]["fields"]
+    assert wrong.status_code == 422 and "officer_id" in wrong.get_json()["error"]["fields"]
     assigned = leader.post(f"/tasks/{task_id}/assign", {"officer_id": colleague})
     assert assigned.status_code == 200 and assigned.get_json()["assignee_id"] == colleague
     with session_factory() as session:
@@ -211,7 +211,7 @@ def test_only_the_agency_administrator_moves_a_step(app, demo, session_factory):
     assert reception.post(f"/dossiers/{code}/move-step", body).status_code == 403
     assert Officer(app, "thulycn").post(f"/dossiers/{code}/move-step", body).status_code == 404
     unknown = admin.post(f"/dossiers/{code}/move-step", {**body, "bpmn_id": "Task_Approval"})
-    assert unknown.status_code == 400 and "bpmn_id" in unknown.get_json()["error"]["fields"]
+    assert unknown.status_code == 422 and "bpmn_id" in unknown.get_json()["error"]["fields"]
     assert dossier_status(session_factory, code) == "processing"
 
     moved = admin.post(f"/dossiers/{code}/move-step", body)

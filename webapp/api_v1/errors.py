@@ -16,7 +16,8 @@ ENGINE_ERRORS = {
     NotFound: (404, "not_found", "Not found."),
     Forbidden: (403, "forbidden", "Forbidden."),
     Conflict: (409, "conflict", "Conflict: someone else changed it first."),
-    InvalidInput: (400, "invalid_input", "Invalid input."),
+    # understood but refused, whether by the schema or by the engine: one status for both
+    InvalidInput: (422, "invalid_input", "Invalid input."),
 }
 
 

@@ -2,7 +2,7 @@
 
 `answer_once` runs a creating operation in one transaction, at most once per key: a retry gets
 the first answer with `Idempotent-Replayed: true`. Input the engine refuses (a form field, a
-file) answers 422 with the field errors, as the schema's own errors do; nothing is kept.
+file) keeps nothing, not even the key, so the corrected retry runs.
 """
 
 from __future__ import annotations
@@ -12,17 +12,14 @@ from collections.abc import Callable
 from flask import jsonify, request
 
 from engine.db import transaction
-from engine.errors import InvalidInput
 from engine.idempotency.keys import (
     HEADER,
     IdempotentRequest,
-    KeyReused,
     checked_key,
     owner_of,
     perform_once,
     request_fingerprint,
 )
-from webapp.api_v1.errors import error_response
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
@@ -47,15 +44,9 @@ def answer_once(
     location: Callable[[dict], str] | None = None,
 ):
     """The answer of `operation` (status, JSON body), run once per Idempotency-Key."""
-    try:
-        call = _idempotent_request()
-        with transaction(db.session):
-            outcome = perform_once(db.session, call, operation)
-    except KeyReused:
-        raise
-    except InvalidInput as error:
-        english = "The input was refused; see the fields."
-        return error_response(422, "invalid_input", error.message, english, error.field_errors)
+    call = _idempotent_request()
+    with transaction(db.session):
+        outcome = perform_once(db.session, call, operation)
     headers = {"Location": location(outcome.body)} if location else {}
     if outcome.replayed:
         headers[REPLAYED] = "true"
