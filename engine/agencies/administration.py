@@ -32,6 +32,8 @@ AGENCY_LEVELS = {
     "ministry": "Cấp bộ",
     "district": "Cấp huyện (trước 01/7/2025)",
 }
+#: what an administrator may change in a unit
+EDITABLE_FIELDS = ("code", "name", "level", "parent_id", "admin_unit_code")
 #: digits, letters, dots and dashes: the shape of mã định danh (000.00.20.H25) and of ours
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{1,39}$")
 
@@ -71,6 +73,18 @@ def administered_tree(session: Session, actor: Actor) -> list[AgencyNode]:
         parent = nodes.get(agency.parent_id) if agency.parent_id else None
         (parent.children if parent else roots).append(nodes[agency.id])
     return roots
+
+
+def administered_agencies_after(
+    session: Session, actor: Actor, after_id: int, count: int
+) -> list[Agency]:
+    """One page of the units the actor administers, retired ones included, by id after
+    `after_id` (the API's pages); the tree is rebuilt from each unit's parent_id."""
+    scope = administered_agency_ids(session, actor)
+    query = select(Agency).where(Agency.id > after_id).order_by(Agency.id).limit(count)
+    if scope is not None:
+        query = query.where(Agency.id.in_(scope))
+    return list(session.scalars(query))
 
 
 def get_administered_agency(session: Session, actor: Actor, agency_id: int) -> Agency:
@@ -145,6 +159,14 @@ def update_agency(
     session.flush()
     record_admin_change(session, actor, "agency_updated", f"agency:{old_code}", changed)
     return agency
+
+
+def amend_agency(session: Session, actor: Actor, agency_id: int, changes: dict) -> Agency:
+    """update_agency with only the fields given; the others keep their value."""
+    agency = get_administered_agency(session, actor, agency_id)
+    current = {key: getattr(agency, key) for key in EDITABLE_FIELDS}
+    current["admin_unit_code"] = current["admin_unit_code"] or ""
+    return update_agency(session, actor, agency_id, **(current | changes))
 
 
 def retire_agency(session: Session, actor: Actor, agency_id: int, *, reason: str = "") -> Agency:

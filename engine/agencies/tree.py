@@ -58,6 +58,13 @@ def require_root_administrator(session: Session, actor: Actor) -> None:
         raise Forbidden("Chỉ quản trị của đơn vị cấp cao nhất được xem và thay đổi mục này.")
 
 
+def require_administrator(actor: Actor) -> None:
+    """The administration pages and API are for administrators of some agency; what each may
+    see or change within them is then scoped by administered_agency_ids."""
+    if actor.kind != "system" and not actor.agencies_for("admin"):
+        raise Forbidden("Chỉ quản trị hệ thống được truy cập trang này.")
+
+
 def require_admin_of(session: Session, actor: Actor, agency_id: int | None) -> None:
     """Raise Forbidden unless the actor administers the agency (or its ancestors)."""
     scope = administered_agency_ids(session, actor)

@@ -2,8 +2,9 @@
 
 A personal token acts as its owner (the same Actor a session gives, every operation the owner
 may do). A client key acts as a system: an officer-like Actor holding the lane roles in the
-key's agencies only, so the engine's ordinary scope rules (dossiers and tasks of those agencies)
-apply, and only the operations named by the key's scopes.
+key's agencies only (and the administrator's role there with an admin scope), so the engine's
+ordinary scope rules (dossiers and tasks of those agencies) apply, and only the operations named
+by the key's scopes.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from engine.users.roles import LANE_ROLES
 
 T = TypeVar("T", ApiClientKey, PersonalToken)
 
+#: scopes of the administration resource (engine.api_clients.scopes)
+ADMIN_SCOPE_PREFIX = "admin:"
 #: last_used_at is kept to this precision, so a busy client does not update its row every call
 LAST_USED_PRECISION = timedelta(minutes=1)
 
@@ -90,12 +93,17 @@ def _by_secret(session: Session, model: type[T], token: str) -> T:
 
 
 def client_actor(key: ApiClientKey) -> Actor:
+    """The lane roles in the key's agencies; with an `admin:` scope also the administrator's
+    role there (the key was issued by an administrator of those agencies)."""
     agencies = frozenset(key.agency_ids or ())
+    roles = set(LANE_ROLES)
+    if any(scope.startswith(ADMIN_SCOPE_PREFIX) for scope in key.scopes or ()):
+        roles.add("admin")
     return Actor(
         user_id=None,
         kind="officer",
         full_name=f"Khóa API {key.prefix} ({key.client_name})",
-        roles={role: agencies for role in sorted(LANE_ROLES)},
+        roles={role: agencies for role in sorted(roles)},
         api_client_id=key.id,
     )
 

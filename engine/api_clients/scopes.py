@@ -13,6 +13,9 @@ SCOPES: dict[str, str] = {
     "dossiers:write": "Nộp và cập nhật hồ sơ của các đơn vị được phép",
     "tasks:read": "Xem công việc đang mở của các đơn vị được phép",
     "tasks:write": "Xử lý công việc của các đơn vị được phép",
+    "reports:read": "Xem báo cáo, thống kê của các đơn vị được phép",
+    "admin:read": "Xem đơn vị, cán bộ, thủ tục của các đơn vị được phép (quản trị)",
+    "admin:write": "Quản trị đơn vị, cán bộ, thủ tục của các đơn vị được phép",
 }
 
 READ_METHODS = frozenset({"GET", "HEAD"})

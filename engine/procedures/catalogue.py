@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine.agencies.tree import require_admin_of
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -165,6 +165,19 @@ def list_catalogue(session: Session) -> list[Procedure]:
     return list(
         session.scalars(select(Procedure).order_by(Procedure.is_active.desc(), Procedure.code))
     )
+
+
+def catalogue_after(session: Session, after_id: int, count: int) -> list[Procedure]:
+    """One page of the whole catalogue by id after `after_id`, retired ones included, with
+    their versions (the API's pages; every administrator reads the catalogue)."""
+    query = (
+        select(Procedure)
+        .where(Procedure.id > after_id)
+        .options(selectinload(Procedure.versions))
+        .order_by(Procedure.id)
+        .limit(count)
+    )
+    return list(session.scalars(query))
 
 
 def _administered(session: Session, actor: Actor, code: str) -> Procedure:

@@ -13,8 +13,14 @@ from engine.agencies.tree import administered_agency_ids, require_admin_of
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.procedures.blank_forms import package_files, stored_files
 from engine.procedures.models import Procedure, ProcedureDraft, ProcedureVersion
-from engine.procedures.package import ProcedurePackage, content_hash, package_from_files
+from engine.procedures.package import (
+    ProcedurePackage,
+    content_hash,
+    load_package_zip,
+    package_from_files,
+)
 from engine.procedures.publishing import PackageRefused, publish_package, validation_context
+from engine.procedures.queries import get_procedure, latest_version
 from engine.procedures.validation import validate_package
 from engine.users.actor import Actor
 from engine.users.admin_audit import record_admin_change
@@ -57,6 +63,40 @@ def save_draft(
         {"draft_id": draft.id, "content_hash": draft.content_hash},
     )
     return draft
+
+
+def upload_draft(
+    session: Session,
+    actor: Actor,
+    filename: str,
+    content: bytes,
+    *,
+    agency_id: int | None,
+    procedure_code: str = "",
+) -> ProcedureDraft:
+    """An uploaded file as a draft: a whole package (.zip), or a new BPMN (.bpmn) for a
+    published procedure, which keeps that version's forms and record around it."""
+    _require_administrator(actor)
+    lower = (filename or "").lower()
+    if lower.endswith(".zip"):
+        package = load_package_zip(content)
+    elif lower.endswith(".bpmn"):
+        if not procedure_code:
+            raise InvalidInput(
+                "Chọn thủ tục để thay quy trình BPMN.",
+                {"procedure_code": "Chọn thủ tục để thay quy trình BPMN."},
+            )
+        version = latest_version(session, get_procedure(session, procedure_code))
+        files = package_files(version.files)
+        for name in [path for path in files if path.endswith(".bpmn")]:
+            del files[name]
+        files["process.bpmn"] = content
+        package = package_from_files(files)
+    elif not filename:
+        raise InvalidInput("Vui lòng chọn tệp .zip (gói thủ tục) hoặc tệp .bpmn.")
+    else:
+        raise InvalidInput("Chỉ nhận tệp .zip (gói thủ tục) hoặc .bpmn.")
+    return save_draft(session, actor, package, agency_id=agency_id)
 
 
 def list_drafts(session: Session, actor: Actor) -> list[ProcedureDraft]:

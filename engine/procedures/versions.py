@@ -66,6 +66,22 @@ class VersionDiff:
         return not any(vars(self).values())
 
 
+@dataclass
+class ProcedureVersions:
+    """A procedure with its versions, newest first: the versions page's head."""
+
+    procedure: Procedure
+    versions: list[VersionSummary]
+
+
+def procedure_versions(session: Session, code: str) -> ProcedureVersions:
+    """NotFound for an unknown code; every administrator reads every procedure's versions."""
+    procedure = session.scalar(select(Procedure).where(Procedure.code == code))
+    if procedure is None:
+        raise NotFound("Không tìm thấy thủ tục hành chính.")
+    return ProcedureVersions(procedure, list_versions(session, procedure))
+
+
 def list_versions(session: Session, procedure: Procedure) -> list[VersionSummary]:
     """Newest first, with how many dossiers each version carries (open ones apart)."""
     counts = dict(

@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 
 from engine.dossiers.models import CHANNEL_COUNTER, CHANNEL_ONLINE, CHANNEL_POSTAL, Dossier, Rating
 from engine.dossiers.models import DossierEvent as Event
+from engine.errors import InvalidInput
 from engine.timestamps import LOCAL_TZ
 
 D = Dossier
@@ -53,6 +54,43 @@ class Period:
     @property
     def label(self) -> str:
         return f"Từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+
+
+#: the days a report may name: a date far outside them overflows the time zone's arithmetic
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+#: field -> (Vietnamese, English), for the HTML page and the API alike
+PERIOD_PROBLEMS = {
+    "range": (
+        "Ngày phải nằm trong khoảng 01/01/1900 đến 31/12/2999.",
+        "A date must lie between 1900-01-01 and 2999-12-31.",
+    ),
+    "order": (
+        "Ngày kết thúc phải sau ngày bắt đầu.",
+        "The end date must not be before the start date.",
+    ),
+}
+
+
+class PeriodRefused(InvalidInput):
+    """A period a report cannot cover; `field` is "start" or "end", with the message in both
+    languages, so the API can name the parameter it came from."""
+
+    def __init__(self, field: str, problem: str):
+        vi, en = PERIOD_PROBLEMS[problem]
+        super().__init__(vi, {field: vi})
+        self.field, self.english = field, en
+
+
+def report_period(start: date | None, end: date | None, today: date) -> Period:
+    """The days a report covers: from 1 January of this year to today, unless given."""
+    start = start or date(today.year, 1, 1)
+    end = end or today
+    for field, day in (("start", start), ("end", end)):
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise PeriodRefused(field, "range")
+    if end < start:
+        raise PeriodRefused("end", "order")
+    return Period(start, end)
 
 
 @dataclass(frozen=True)

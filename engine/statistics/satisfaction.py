@@ -79,13 +79,19 @@ class SatisfactionResults:
 
 
 def satisfaction_results(
-    session: Session, actor: Actor, period: Period, *, group_by: str = "agency"
+    session: Session,
+    actor: Actor,
+    period: Period,
+    *,
+    group_by: str = "agency",
+    agency_id: int | None = None,
 ) -> SatisfactionResults:
-    """Ratings given within the period, per level, for the agencies the actor may read."""
+    """Ratings given within the period, per level, for the agencies the actor may read (or the
+    one agency asked for, with its sub-units)."""
     if group_by not in SATISFACTION_GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     tree = load_agency_tree(session)
-    where = _where(tree, actor, period, RatingFilters())
+    where = _where(tree, actor, period, RatingFilters(agency_id=agency_id))
     if group_by == "agency":
         query = select(Rating.agency_id, Rating.level, func.count()).where(where)
         query = query.group_by(Rating.agency_id, Rating.level)
@@ -100,7 +106,10 @@ def satisfaction_results(
     for key, level, number in session.execute(query):
         counted.setdefault(key, dict.fromkeys(LEVELS, 0))[level] = number
     if group_by == "agency":
-        rows = _agency_rows(tree, counted, statistics_agencies(tree, actor))
+        visible = statistics_agencies(tree, actor)
+        if agency_id is not None:
+            visible = tree.with_sub_units(agency_id)
+        rows = _agency_rows(tree, counted, visible)
     else:
         names = dict(
             session.execute(select(User.id, User.full_name).where(User.id.in_(list(counted)))).all()

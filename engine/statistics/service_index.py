@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.statistics.measures import Period
 from engine.statistics.report import periodic_report
+from engine.statistics.scope import Filters
 from engine.users.actor import Actor
 
 #: points per group in Decision 766/QĐ-TTg; None: not computed (no data)
@@ -57,7 +58,11 @@ class ServiceIndex:
 
 
 def service_indexes(
-    session: Session, actor: Actor | None, period: Period, now: datetime
+    session: Session,
+    actor: Actor | None,
+    period: Period,
+    now: datetime,
+    filters: Filters | None = None,
 ) -> list[ServiceIndex]:
     report = periodic_report(
         session,
@@ -65,6 +70,7 @@ def service_indexes(
         period,
         now,
         group_by="agency",
+        filters=filters,
         columns=[
             "resolved",
             "on_time_or_early",

@@ -6,23 +6,23 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.agencies.tree import require_admin_of
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict
 from engine.tasks.models import OPEN, Task
 from engine.users.actor import Actor
 from engine.users.admin_audit import record_admin_change
-from engine.users.models import RoleAssignment, User
+from engine.users.models import RoleAssignment
+from engine.users.officers import get_officer
 
 
 def deactivate_user(session: Session, actor: Actor, user_id: int, *, reason: str = "") -> int:
     """Deactivate an officer; their open tasks go back to the unit's queue (no assignee).
 
-    The administrator must administer every agency where the officer holds a role, so an
+    An officer outside the actor's sight is not found, as on every officer page. The
+    administrator must administer every agency where the officer holds a role, so an
     administrator of agency A cannot switch off agency B's people. Returns how many tasks
     were handed back.
     """
-    user = session.get(User, user_id)
-    if user is None or user.kind != "officer":
-        raise NotFound("Không tìm thấy cán bộ.")
+    user = get_officer(session, actor, user_id)
     if user.id == actor.user_id:
         raise Conflict("Không thể tự khóa tài khoản của mình.")
     agencies = set(

@@ -48,6 +48,19 @@ class OfficerDetails:
 
 def list_officers(session: Session, actor: Actor, filters: OfficerFilter) -> list[User]:
     """Officers with a role in the actor's scope (and matching the filters), by name."""
+    query = _officers_query(session, actor, filters)
+    return list(session.scalars(query.order_by(User.full_name, User.username)))
+
+
+def officers_after(
+    session: Session, actor: Actor, filters: OfficerFilter, after_id: int, count: int
+) -> list[User]:
+    """One page of list_officers by id after `after_id` (the API's pages)."""
+    query = _officers_query(session, actor, filters).where(User.id > after_id)
+    return list(session.scalars(query.order_by(User.id).limit(count)))
+
+
+def _officers_query(session: Session, actor: Actor, filters: OfficerFilter):
     scope = administered_agency_ids(session, actor)
     roles = select(RoleAssignment.user_id)
     if scope is not None:
@@ -60,13 +73,12 @@ def list_officers(session: Session, actor: Actor, filters: OfficerFilter) -> lis
         select(User)
         .where(User.kind == "officer")
         .options(selectinload(User.roles).selectinload(RoleAssignment.agency))
-        .order_by(User.full_name, User.username)
     )
     if scope is not None or filters.agency_id is not None or filters.role:
         query = query.where(User.id.in_(roles))
     if filters.active is not None:
         query = query.where(User.is_active.is_(filters.active))
-    return list(session.scalars(query))
+    return query
 
 
 def get_officer(session: Session, actor: Actor, user_id: int) -> User:
@@ -134,6 +146,13 @@ def update_officer(session: Session, actor: Actor, user_id: int, details: Office
         session, actor, "officer_updated", f"user:{user.username}", {"fields": changed}
     )
     return user
+
+
+def amend_officer(session: Session, actor: Actor, user_id: int, changes: dict) -> User:
+    """update_officer with only the fields given (full_name, email, phone, password)."""
+    user = get_officer(session, actor, user_id)
+    current = {"full_name": user.full_name, "email": user.email or "", "phone": user.phone or ""}
+    return update_officer(session, actor, user_id, OfficerDetails(**(current | changes)))
 
 
 def grant_role(

@@ -38,11 +38,36 @@ def test_the_schema_lists_the_api_operations(app, demo):
     assert {"/api/v1/procedures/", "/api/v1/dossiers/{code}", "/api/v1/tasks/"} <= paths
 
 
+@pytest.fixture
+def administrator_token(demo, session_factory) -> str:
+    """Agency X's administrator, who may also read its statistics."""
+    with session_factory() as session, transaction(session):
+        return create_personal_token(session, demo.actor("quantri"), name="schemathesis")[1]
+
+
 @pytest.mark.parametrize("mode", MODES, ids=lambda mode: mode.value)
 def test_every_operation_answers_within_its_schema(app, citizen_token, mode):
-    headers = {"Authorization": f"Bearer {citizen_token}"}
+    failures = _failures(_operations(app), citizen_token, mode)
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("mode", MODES, ids=lambda mode: mode.value)
+def test_reports_and_administration_answer_within_their_schema(app, administrator_token, mode):
+    """The citizen above is refused every report and administration operation (403): an
+    administrator's calls reach their input checks and the engine."""
+    operations = [
+        operation
+        for operation in _operations(app)
+        if operation.path.startswith(("/api/v1/admin/", "/api/v1/reports/"))
+    ]
+    failures = _failures(operations, administrator_token, mode)
+    assert not failures, "\n\n".join(failures)
+
+
+def _failures(operations: list, token: str, mode) -> list[str]:
+    headers = {"Authorization": f"Bearer {token}"}
     failures = []
-    for operation in _operations(app):
+    for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(
@@ -70,4 +95,4 @@ def test_every_operation_answers_within_its_schema(app, citizen_token, mode):
             assert mode is schemathesis.GenerationMode.NEGATIVE, operation.path
         except Exception as error:  # every operation's failure is reported, not just the first
             failures.append(f"{operation.method.upper()} {operation.path}: {error}")
-    assert not failures, "\n\n".join(failures)
+    return failures

@@ -4,7 +4,7 @@ national portal sync."""
 
 from flask import Blueprint, request
 
-from engine.errors import Forbidden
+from engine.agencies.tree import require_administrator
 from webapp.auth import current_actor, require_kind
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
@@ -17,11 +17,9 @@ AUDITOR_ENDPOINTS = frozenset({"admin.audit_log", "admin.audit_log_csv"})
 def administrators_only() -> None:
     require_kind("officer")
     actor = current_actor()
-    if actor.agencies_for("admin"):
-        return
     if request.endpoint in AUDITOR_ENDPOINTS and actor.agencies_for("auditor"):
         return
-    raise Forbidden("Chỉ quản trị hệ thống được truy cập trang này.")
+    require_administrator(actor)
 
 
 from webapp.admin import (  # noqa: E402, F401

@@ -5,12 +5,9 @@ from flask import flash, redirect, render_template, request, url_for
 from engine.agencies.tree import administered_agencies
 from engine.db import transaction
 from engine.errors import InvalidInput
-from engine.procedures.blank_forms import package_files
 from engine.procedures.catalogue import list_catalogue
-from engine.procedures.drafts import list_drafts, save_draft
-from engine.procedures.package import load_package_zip, package_from_files
+from engine.procedures.drafts import list_drafts, upload_draft
 from engine.procedures.publishing import PackageRefused
-from engine.procedures.queries import get_procedure, latest_version
 from webapp.admin import bp
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -28,15 +25,14 @@ def publish():
     upload = request.files.get("package")
     problems, message = [], None
     try:
-        if upload is None or not upload.filename:
-            raise InvalidInput("Vui lòng chọn tệp .zip (gói thủ tục) hoặc tệp .bpmn.")
-        package = _uploaded_package(upload.filename, upload.read())
         with transaction(db.session):
-            draft = save_draft(
+            draft = upload_draft(
                 db.session,
                 current_actor(),
-                package,
+                upload.filename if upload else "",
+                upload.read() if upload else b"",
                 agency_id=request.form.get("agency_id", type=int),
+                procedure_code=request.form.get("procedure_code", ""),
             )
         flash(
             f"Gói thủ tục {draft.code} hợp lệ, đã lưu bản nháp. Xem trước, chạy thử rồi bấm "
@@ -61,20 +57,3 @@ def _render_procedures(*, problems=(), message: str | None = None, status: int =
         problems=problems,
         message=message,
     ), status
-
-
-def _uploaded_package(filename: str, content: bytes):
-    lower = filename.lower()
-    if lower.endswith(".zip"):
-        return load_package_zip(content)
-    if lower.endswith(".bpmn"):
-        code = request.form.get("procedure_code", "")
-        if not code:
-            raise InvalidInput("Chọn thủ tục để thay quy trình BPMN.")
-        version = latest_version(db.session, get_procedure(db.session, code))
-        files = package_files(version.files)
-        for name in [path for path in files if path.endswith(".bpmn")]:
-            del files[name]
-        files["process.bpmn"] = content
-        return package_from_files(files)
-    raise InvalidInput("Chỉ nhận tệp .zip (gói thủ tục) hoặc .bpmn.")

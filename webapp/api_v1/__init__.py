@@ -26,6 +26,9 @@ class MotcuaApi(Api):
 
 def register(app: Flask) -> None:
     from webapp.api_v1 import (
+        admin_agencies,
+        admin_officers,
+        admin_procedures,
         applicant_actions,
         counter,
         credentials,
@@ -36,6 +39,7 @@ def register(app: Flask) -> None:
         lookup,
         officer_actions,
         procedures,
+        reports,
         results,
         staff_notices,
         submission,
@@ -59,6 +63,11 @@ def register(app: Flask) -> None:
         # officer actions (what the workspace offers)
         officer_actions.task_blp,
         officer_actions.dossier_blp,
+        # reports and administration
+        reports.blp,
+        admin_agencies.blp,
+        admin_officers.blp,
+        admin_procedures.blp,
         # the workspace's other officer capabilities: counter, results, extensions, notices
         counter.blp,
         results.blp,

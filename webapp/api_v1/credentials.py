@@ -37,6 +37,11 @@ RESOURCE_OF_BLUEPRINT = {
     # officer actions
     "api_v1_task_actions": "tasks",
     "api_v1_officer_dossiers": "dossiers",
+    # reports and administration
+    "api_v1_reports": "reports",
+    "api_v1_admin_agencies": "admin",
+    "api_v1_admin_officers": "admin",
+    "api_v1_admin_procedures": "admin",
     # the workspace's other officer capabilities
     "api_v1_counter": "dossiers",
     "api_v1_results": "dossiers",

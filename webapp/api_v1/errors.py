@@ -112,6 +112,10 @@ def refuse_nul_characters():
     return None
 
 
+#: what psycopg2 raises for a text holding U+0000, which PostgreSQL cannot store or compare
+NUL_REFUSED = "A string literal cannot contain NUL (0x00) characters."
+
+
 def register(app: Flask) -> None:
     """HTTP errors under /api/v1 answer in the one shape; elsewhere Flask's own handlers run."""
     app.before_request(refuse_nul_characters)
@@ -121,3 +125,20 @@ def register(app: Flask) -> None:
         if is_api_v1():
             return http_error_response(error)
         return error
+
+    @app.errorhandler(ValueError)
+    def api_nul_character(error: ValueError):
+        """A NUL in a body's text (a name, a reason; paths and queries are refused before)
+        reaches PostgreSQL as a 500 otherwise; the transaction has rolled back: nothing
+        changed."""
+        if not (is_api_v1() and str(error) == NUL_REFUSED):
+            raise error
+        from webapp.extensions import db
+
+        db.session.rollback()
+        return error_response(
+            422,
+            "invalid_input",
+            "Dữ liệu không được chứa ký tự NUL (U+0000).",
+            "Text must not contain the NUL character (U+0000).",
+        )

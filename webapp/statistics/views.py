@@ -16,7 +16,7 @@ from engine.statistics.dashboard import (
     overdue_by_field,
 )
 from engine.statistics.exports import report_pdf, report_xlsx
-from engine.statistics.measures import MEASURES, Period
+from engine.statistics.measures import MEASURES, Period, report_period
 from engine.statistics.report import GROUPINGS, periodic_report
 from engine.statistics.satisfaction import (
     LEVELS,
@@ -197,15 +197,15 @@ def rated_url(period: Period, filters: RatingFilters) -> str:
 
 
 def _period() -> Period:
-    today = utcnow().astimezone(LOCAL_TZ).date()
     try:
-        start = date.fromisoformat(request.args.get("tu") or f"{today.year}-01-01")
-        end = date.fromisoformat(request.args.get("den") or today.isoformat())
+        start, end = (_day(request.args.get(name)) for name in ("tu", "den"))
     except ValueError:
         raise InvalidInput("Ngày không hợp lệ (định dạng YYYY-MM-DD).") from None
-    if end < start:
-        raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu.")
-    return Period(start, end)
+    return report_period(start, end, utcnow().astimezone(LOCAL_TZ).date())
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _filters() -> Filters:

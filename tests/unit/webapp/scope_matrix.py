@@ -317,6 +317,32 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "api_v1_extension_requests.refuse"): entry("401 404 404 404 404 404 404 404 404", json={"refusal_reason": "Không đủ căn cứ"}),
     ("GET", "api_v1_staff_notices.staff_notices"): entry("401 A   A   A   A   A   A   A   A"),
     ("POST", "api_v1_staff_notices.mark_read"): entry("401 A   A   A   A   A   A   A   A"),
+    # API v1 reports: the statistics scope (leaders, administrators, auditors)
+    ("GET", "api_v1_reports.summary"): entry("401 403 403 403 403 A   A   A   A"),
+    # API v1 administration: administrators only, each within their subtree (Y's gets 404 on X's)
+    ("GET", "api_v1_admin_agencies.list_agencies"): entry("401 403 403 403 403 403 A   A   403"),
+    ("GET", "api_v1_admin_agencies.show_agency"): entry("401 403 403 403 403 403 A   404 403"),
+    # a top-level unit: only a top-level administrator declares one
+    ("POST", "api_v1_admin_agencies.add_agency"): entry("401 403 403 403 403 403 403 403 403", json={"code": "000.00.99.H25", "name": "Tổ một cửa", "level": "department", "parent_id": None}),
+    ("PATCH", "api_v1_admin_agencies.change_agency"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    ("POST", "api_v1_admin_agencies.retire"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    ("POST", "api_v1_admin_agencies.restore"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    ("GET", "api_v1_admin_officers.list_officers"): entry("401 403 403 403 403 403 A   A   403"),
+    ("GET", "api_v1_admin_officers.show_officer"): entry("401 403 403 403 403 403 A   404 403"),
+    ("POST", "api_v1_admin_officers.add_officer"): entry("401 403 403 403 403 403 A   A   403", json={"username": "motcua9", "full_name": "Cán bộ mới", "password": "Tiep-nhan-2026-ho-so!", "role": "reception", "agency_id": 1}),
+    ("PATCH", "api_v1_admin_officers.change_officer"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    ("POST", "api_v1_admin_officers.add_role"): entry("401 403 403 403 403 403 A   404 403", json={"role": "processing", "agency_id": 1}),
+    ("DELETE", "api_v1_admin_officers.remove_role"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    ("POST", "api_v1_admin_officers.deactivate"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    ("POST", "api_v1_admin_officers.reactivate"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    # every administrator reads the catalogue; drafts are their agency's
+    ("GET", "api_v1_admin_procedures.list_procedures"): entry("401 403 403 403 403 403 A   A   403"),
+    ("GET", "api_v1_admin_procedures.show_procedure"): entry("401 403 403 403 403 403 A   A   403", params=PROCEDURE_CODE),
+    ("GET", "api_v1_admin_procedures.drafts"): entry("401 403 403 403 403 403 A   A   403"),
+    ("GET", "api_v1_admin_procedures.show_draft"): entry("401 403 403 403 403 403 A   404 403"),
+    ("POST", "api_v1_admin_procedures.upload_package"): entry("401 403 403 403 403 403 A   A   403"),
+    ("POST", "api_v1_admin_procedures.publish"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    ("DELETE", "api_v1_admin_procedures.discard"): entry("401 403 403 403 403 403 A   404 403", json={}),
     # not requested, or requested without a session of any use
     ("GET", "static"): public("the app's stylesheets, scripts and images"),
     ("POST", "auth.logout"): entry("A   A   A   A   A   A   A   A   A"),

@@ -55,6 +55,15 @@ def test_a_key_acts_as_its_agencies_with_its_scopes_only(demo, session_factory):
     assert not credential.allows(None)
 
 
+def test_a_key_with_an_admin_scope_administers_its_agencies_only(demo, session_factory):
+    token = issue_key(session_factory, demo.actor("quantritinh"), WARD_CODE, ("admin:read",))
+    with session_factory() as session:
+        actor = authenticate_bearer(session, token).actor
+        ward = agency(session, WARD_CODE)
+    assert actor.agencies_for("admin") == {ward}
+    assert actor.agencies_for("reception") == {ward}
+
+
 def test_a_personal_token_acts_as_its_owner_until_revoked_or_disabled(demo, session_factory):
     owner = demo.actor("thuly")
     with session_factory() as session, transaction(session):

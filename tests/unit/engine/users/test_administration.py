@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine.agencies.models import Agency
 from engine.db import transaction
-from engine.errors import Forbidden, NotFound
+from engine.errors import NotFound
 from engine.tasks.models import Task
 from engine.users.actor import load_actor
 from engine.users.administration import deactivate_user
@@ -54,7 +54,7 @@ def test_admin_of_another_ward_cannot_deactivate_this_wards_officer(demo, sessio
         session.flush()
         province_actor = load_actor(session, province_admin.id)
     processing_id = user_id(session_factory, "thuly")
-    with pytest.raises(Forbidden), session_factory() as session:
+    with pytest.raises(NotFound), session_factory() as session:
         deactivate_user(session, stranger_actor, processing_id)
     with session_factory() as session, transaction(session):
         deactivate_user(session, province_actor, processing_id)
