@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.documents_store.store import file_result_to_store
 from engine.dossiers.models import CHANNEL_ONLINE, Dossier, DossierDocument
-from engine.dossiers.queries import get_dossier
+from engine.dossiers.queries import get_dossier, may_see
 from engine.dossiers.statuses import get_status
 from engine.errors import InvalidInput, NotFound
 from engine.files.storage import FileStorage
@@ -110,6 +110,27 @@ def get_result_file(session: Session, actor: Actor, code: str, document_id: int)
         if document.id == document_id:
             return document
     raise NotFound("Không tìm thấy tệp kết quả.")
+
+
+def may_download_dossier_file(
+    session: Session, actor: Actor, dossier_id: int, file_id: int
+) -> bool:
+    """Whether the actor may fetch this file of the dossier by its id (the portal's /tep/):
+    anyone who may see the dossier, except that its applicant sees a result file only once it
+    is returned, as on their dossier page; before that it is a draft the leader may send back."""
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None or not may_see(actor, dossier):
+        return False
+    if actor.is_officer or dossier.status == RETURNED:
+        return True
+    is_result = session.scalar(
+        select(DossierDocument.id).where(
+            DossierDocument.dossier_id == dossier_id,
+            DossierDocument.stored_file_id == file_id,
+            DossierDocument.purpose == RESULT,
+        )
+    )
+    return is_result is None
 
 
 def file_returned_results(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> int:

@@ -146,3 +146,18 @@ def test_a_missing_or_refused_file_is_422_and_keeps_nothing(app, demo, session_f
     assert result_count(session_factory) == 0
     with session_factory() as session:
         assert session.scalar(select(StoredFile.id).order_by(StoredFile.id.desc())) == files_before
+
+
+def test_the_portal_download_hides_a_draft_result_from_the_applicant(app, demo, session_factory):
+    from tests.conftest import Browser
+
+    dossier_id, code = received(demo, session_factory)
+    body = attach(caller(app, demo, session_factory, "thuly"), code, PNG, name="ban-quet.png")
+    with session_factory() as session:
+        file_id = session.get(DossierDocument, body.get_json()["id"]).stored_file_id
+    citizen = app.test_client()
+    Browser(citizen).login("congdan")
+    assert citizen.get(f"/tep/{file_id}").status_code == 404
+    returned(demo, session_factory, dossier_id)
+    download = citizen.get(f"/tep/{file_id}")
+    assert download.status_code == 200 and download.data == PNG

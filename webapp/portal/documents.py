@@ -10,8 +10,7 @@ from engine.documents_store.store import (
     delete_personal_document,
     list_personal_documents,
 )
-from engine.dossiers.models import Dossier
-from engine.dossiers.queries import may_see
+from engine.dossiers.results import may_download_dossier_file
 from engine.errors import InvalidInput
 from engine.files.uploads import get_file
 from webapp.auth import current_actor, login_required
@@ -69,7 +68,9 @@ def download(file_id: int):
         db.session,
         actor,
         file_id,
-        may_see_dossier=lambda dossier_id: may_see(actor, db.session.get(Dossier, dossier_id)),
+        may_see_dossier=lambda dossier_id: may_download_dossier_file(
+            db.session, actor, dossier_id, file_id
+        ),
     )
     return file_response(
         file_storage().get(stored.storage_key), stored.content_type, stored.original_name
