@@ -50,7 +50,7 @@ def test_counter_reception_to_returned_result(
     demo, app, live_server, page, screenshot, tmp_path, sign_in, sign_out
 ):
     accounts = {"sign_in": sign_in, "sign_out": sign_out}
-    app.config["FILES_DIR"] = str(tmp_path / "files")
+    app.config["MOTCUA_FILES_DIR"] = str(tmp_path / "files")
     scan = tmp_path / "giay-chung-sinh.pdf"
     scan.write_bytes(PDF)
 

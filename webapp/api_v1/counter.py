@@ -29,7 +29,7 @@ from webapp.api_v1.posted import multipart_body, posted_payload, posted_slot_fil
 from webapp.api_v1.procedures import ProcedureSchema
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
-from webapp.portal.uploads import file_storage
+from webapp.file_storage import file_storage
 
 blp = Blueprint(
     "api_v1_counter",

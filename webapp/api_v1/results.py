@@ -17,7 +17,7 @@ from webapp.api_v1.posted import MULTIPART, posted_attachment, posted_payload
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 from webapp.file_responses import file_response
-from webapp.portal.uploads import file_storage
+from webapp.file_storage import file_storage
 
 blp = Blueprint(
     "api_v1_results",

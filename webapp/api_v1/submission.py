@@ -15,7 +15,7 @@ from webapp.api_v1.integers import stored_integer
 from webapp.api_v1.posted import multipart_body, posted_payload, posted_slot_files
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
-from webapp.portal.uploads import file_storage
+from webapp.file_storage import file_storage
 
 blp = Blueprint(
     "api_v1_submission",

@@ -27,7 +27,7 @@ from engine.document_issues.exchange import (
 from webapp.callbacks import bp
 from webapp.extensions import csrf, db
 from webapp.file_responses import file_response
-from webapp.workspace.files import file_storage
+from webapp.file_storage import file_storage
 
 log = logging.getLogger(__name__)
 

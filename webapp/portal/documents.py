@@ -16,8 +16,9 @@ from engine.files.uploads import get_file
 from webapp.auth import current_actor, login_required
 from webapp.extensions import db
 from webapp.file_responses import file_response
+from webapp.file_storage import file_storage
 from webapp.portal import bp
-from webapp.portal.uploads import file_storage, posted_single_file
+from webapp.portal.uploads import posted_single_file
 
 
 @bp.route("/kho-giay-to", methods=["GET", "POST"])

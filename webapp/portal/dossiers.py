@@ -29,10 +29,10 @@ from engine.tasks.queries import list_open_tasks
 from forms.rendering import form_fields
 from webapp.auth import current_actor, login_required
 from webapp.extensions import db
+from webapp.file_storage import file_storage
 from webapp.form_input import posted_data
 from webapp.portal import bp
 from webapp.portal.uploads import (
-    file_storage,
     posted_single_file,
     posted_store_choices,
     posted_uploads,

@@ -21,12 +21,13 @@ from forms.rendering import form_fields
 from forms.validation import coerce_form_input
 from webapp.auth import current_actor, login_required
 from webapp.extensions import csrf, db
+from webapp.file_storage import file_storage
 from webapp.form_input import posted_data
 from webapp.portal import bp
 from webapp.portal.draft_stash import COOKIE, same_origin_post, stash_value, stashed_form
 from webapp.portal.postal import postage_confirmed, posted_postal_choice
 from webapp.portal.qr_code import qr_svg
-from webapp.portal.uploads import file_storage, posted_store_choices, posted_uploads
+from webapp.portal.uploads import posted_store_choices, posted_uploads
 
 APPLICANT_KINDS = ("citizen", "organisation")
 EXPIRED_NOTICE = (

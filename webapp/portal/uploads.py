@@ -1,21 +1,10 @@
-"""Reading upload slots from a multipart post, and the file storage the portal writes to."""
+"""Reading upload slots from a multipart post."""
 
 from __future__ import annotations
 
-import os
-
-from flask import current_app, request
+from flask import request
 
 from engine.dossiers.attachments import DocumentSlot
-from engine.files.storage import FolderStorage
-
-
-def file_storage() -> FolderStorage:
-    """MOTCUA_FILES_DIR from the app config (tests) or the environment (default var/files)."""
-    root = current_app.config.get("MOTCUA_FILES_DIR") or os.environ.get(
-        "MOTCUA_FILES_DIR", "var/files"
-    )
-    return FolderStorage(root)
 
 
 def posted_uploads(slots: list[DocumentSlot]) -> dict[str, tuple[str, bytes]]:

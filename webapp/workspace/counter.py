@@ -21,10 +21,10 @@ from engine.procedures.queries import get_procedure, latest_version
 from forms.rendering import form_fields
 from webapp.auth import current_actor
 from webapp.extensions import db
+from webapp.file_storage import file_storage
 from webapp.form_input import posted_data
 from webapp.presentation import local_time
 from webapp.workspace import bp
-from webapp.workspace.files import file_storage
 
 ACCEPT = "accept"
 

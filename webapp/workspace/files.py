@@ -1,21 +1,15 @@
-"""Dossier files for officers: the storage the workspace writes to, and scoped downloads."""
+"""Dossier files for officers: scoped downloads."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from engine.dossiers.overview import get_dossier_file
-from engine.files.storage import FileStorage, FolderStorage, default_storage
 from webapp.auth import current_actor
 from webapp.extensions import db
 from webapp.file_responses import file_response
+from webapp.file_storage import file_storage
 from webapp.workspace import bp
-
-
-def file_storage() -> FileStorage:
-    """The folder in the app's FILES_DIR setting, else MOTCUA_FILES_DIR (default ./var/files)."""
-    folder = current_app.config.get("FILES_DIR")
-    return FolderStorage(folder) if folder else default_storage()
 
 
 @bp.get("/ho-so/<code>/tep/<int:file_id>")

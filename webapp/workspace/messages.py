@@ -8,7 +8,8 @@ from engine.db import transaction
 from engine.dossiers import messages as dossier_messages
 from webapp.auth import current_actor
 from webapp.extensions import db
-from webapp.portal.uploads import file_storage, posted_single_file
+from webapp.file_storage import file_storage
+from webapp.portal.uploads import posted_single_file
 from webapp.workspace import bp
 
 

@@ -9,7 +9,8 @@ from engine.dossiers.results import attach_result_file
 from engine.errors import InvalidInput
 from webapp.auth import current_actor
 from webapp.extensions import db
-from webapp.portal.uploads import file_storage, posted_single_file
+from webapp.file_storage import file_storage
+from webapp.portal.uploads import posted_single_file
 from webapp.workspace import bp
 
 

@@ -25,7 +25,7 @@ RECEIVED_ALL = {
 
 @pytest.fixture
 def files_dir(app, tmp_path):
-    app.config["FILES_DIR"] = str(tmp_path / "files")
+    app.config["MOTCUA_FILES_DIR"] = str(tmp_path / "files")
     return tmp_path / "files"
 
 

@@ -47,7 +47,7 @@ def test_officers_preview_pdfs_inline_and_download_everything_else(
             ).id
             for name, content in (("giay.pdf", PDF), ("to-khai.docx", docx_with({})))
         ]
-    app.config["FILES_DIR"] = str(tmp_path / "files")
+    app.config["MOTCUA_FILES_DIR"] = str(tmp_path / "files")
     officer = signed_in(app, "motcua")
     assert_safe(officer.client.get(f"/can-bo/ho-so/{code}/tep/{ids[0]}"), "inline")
     assert_safe(officer.client.get(f"/can-bo/ho-so/{code}/tep/{ids[0]}?tai-ve=1"), "attachment")

@@ -69,7 +69,6 @@ def world(database_url, db_engine, tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "MOTCUA_FILES_DIR": str(files_dir),
-            "FILES_DIR": str(files_dir),
         }
     )
     clients = {role: _signed_in_client(app, USERNAMES[role]) for role in ROLES}
