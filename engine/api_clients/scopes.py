@@ -13,6 +13,9 @@ SCOPES: dict[str, str] = {
     "dossiers:write": "Nộp và cập nhật hồ sơ của các đơn vị được phép",
     "tasks:read": "Xem công việc đang mở của các đơn vị được phép",
     "tasks:write": "Xử lý công việc của các đơn vị được phép",
+    # a person's own store: a key acting for agencies holds no documents of its own
+    "documents:read": "Xem kho giấy tờ điện tử của người nộp",
+    "documents:write": "Thêm, xóa giấy tờ trong kho giấy tờ điện tử của người nộp",
 }
 
 READ_METHODS = frozenset({"GET", "HEAD"})

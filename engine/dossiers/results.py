@@ -92,6 +92,24 @@ def applicant_result_files(session: Session, dossier: Dossier) -> list[DossierDo
     return list_result_files(session, dossier)
 
 
+def visible_result_files(session: Session, actor: Actor, code: str) -> list[DossierDocument]:
+    """The result files of a dossier the actor may see: its applicant once returned (as the
+    portal's dossier page), the officers of an agency handling it all of them (as the
+    workspace's); NotFound for anyone else."""
+    dossier = get_dossier(session, actor, code)
+    if actor.is_officer:
+        return list_result_files(session, dossier)
+    return applicant_result_files(session, dossier)
+
+
+def get_result_file(session: Session, actor: Actor, code: str, document_id: int) -> DossierDocument:
+    """One of `visible_result_files`; NotFound for any other id."""
+    for document in visible_result_files(session, actor, code):
+        if document.id == document_id:
+            return document
+    raise NotFound("Không tìm thấy tệp kết quả.")
+
+
 def file_returned_results(session: Session, dossier: Dossier, workflow: BpmnWorkflow) -> int:
     """Called by the step that returns the result; how many files went to the store."""
     if not returned_electronically(dossier, workflow):

@@ -29,10 +29,15 @@ def register(app: Flask) -> None:
         applicant_actions,
         credentials,
         docs,
+        documents,
+        dossier_files,
         dossiers,
         errors,
         lookup,
+        notifications,
         officer_actions,
+        payments,
+        postal,
         procedures,
         submission,
         tasks,
@@ -55,6 +60,14 @@ def register(app: Flask) -> None:
         # officer actions (what the workspace offers)
         officer_actions.task_blp,
         officer_actions.dossier_blp,
+        # the citizen portal's other capabilities (issue #12): history and files, payments,
+        # the e-document store, notifications, postage, the public e-receipt check
+        dossier_files.blp,
+        payments.blp,
+        documents.blp,
+        notifications.blp,
+        postal.postage_blp,
+        postal.receipt_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)

@@ -37,6 +37,13 @@ RESOURCE_OF_BLUEPRINT = {
     # officer actions
     "api_v1_task_actions": "tasks",
     "api_v1_officer_dossiers": "dossiers",
+    # the citizen portal's other capabilities
+    "api_v1_dossier_files": "dossiers",
+    "api_v1_payments": "dossiers",
+    "api_v1_documents": "documents",
+    "api_v1_notifications": "dossiers",
+    "api_v1_postage": "dossiers",
+    "api_v1_receipts": "lookup",
 }
 #: resources anyone may read without a token
 PUBLIC_RESOURCES = frozenset({"catalogue", "lookup"})

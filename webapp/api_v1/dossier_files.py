@@ -1,0 +1,107 @@
+"""A dossier's history and its documents to download: the result files, the receipt (Mẫu 01)
+and the e-receipt of its fees. The portal's and the workspace's reads: the applicant sees her
+own dossier as the portal shows it (results once returned), the officers of an agency handling
+it as the workspace does; anyone else gets 404."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from engine.dossiers.documents import receipt_data
+from engine.dossiers.history import dossier_history
+from engine.dossiers.results import get_result_file, visible_result_files
+from engine.dossiers.statuses import status_label
+from engine.receipts.queries import get_dossier_receipt
+from forms.documents.receipt import receipt_pdf
+from forms.documents.render import render_pdf
+from webapp.api_v1.downloads import download_doc, pdf_download, stored_file_download
+from webapp.api_v1.integers import id_segment
+from webapp.auth import signed_in_actor
+from webapp.extensions import db
+
+blp = Blueprint(
+    "api_v1_dossier_files",
+    __name__,
+    url_prefix="/dossiers",
+    description="Quá trình xử lý, tệp kết quả, phiếu biên nhận và biên lai điện tử của hồ sơ.",
+)
+
+
+def _label(status: str | None) -> str | None:
+    return status_label(status) if status else None
+
+
+class HistoryEntrySchema(Schema):
+    id = fields.Integer()
+    at = fields.AwareDateTime()
+    action = fields.String(metadata={"description": "submitted, task_completed, timer_fired…"})
+    actor_name = fields.String(allow_none=True)
+    task_title = fields.String(allow_none=True)
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    to_status_label = fields.Function(lambda entry: _label(entry.to_status), allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class HistorySchema(Schema):
+    items = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class ResultFileSchema(Schema):
+    id = fields.Integer()
+    title = fields.String(attribute="document_name")
+    name = fields.Function(lambda document: document.stored_file.original_name)
+    content_type = fields.Function(lambda document: document.stored_file.content_type)
+    size = fields.Function(lambda document: document.stored_file.size)
+    added_at = fields.AwareDateTime()
+
+
+class ResultFileListSchema(Schema):
+    items = fields.List(fields.Nested(ResultFileSchema))
+
+
+@blp.get("/<code>/history")
+@blp.response(200, HistorySchema)
+def history(code: str):
+    """The dossier's events, oldest first: whole for the agency's officers; for the applicant
+    what the portal's page tells (no officer's notes)."""
+    return {"items": dossier_history(db.session, signed_in_actor(), code)}
+
+
+@blp.get("/<code>/results")
+@blp.response(200, ResultFileListSchema)
+def results(code: str):
+    """The result files: the applicant's once the result is returned; every one attached so far
+    for the agency's officers."""
+    return {"items": visible_result_files(db.session, signed_in_actor(), code)}
+
+
+@blp.get("/<code>/results/" + id_segment("document_id"))
+@blp.doc(**download_doc("The result file, as an attachment"))
+def result_file(code: str, document_id: int):
+    """Download one result file listed by GET /dossiers/<code>/results; 404 for any other."""
+    document = get_result_file(db.session, signed_in_actor(), code, document_id)
+    return stored_file_download(document.stored_file)
+
+
+@blp.get("/<code>/receipt.pdf")
+@blp.doc(**download_doc("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)", ("application/pdf",)))
+def receipt(code: str):
+    """The printed receipt (Mẫu 01) with the dossier code, the appointment and its QR code."""
+    values = receipt_data(
+        db.session,
+        signed_in_actor(),
+        code,
+        lookup_base_url=current_app.config["PUBLIC_BASE_URL"],
+    )
+    return pdf_download(render_pdf("mau_01", values), f"{code}-bien-nhan.pdf")
+
+
+@blp.get("/<code>/e-receipt.pdf")
+@blp.doc(**download_doc("Biên lai điện tử of the fees paid", ("application/pdf",)))
+def e_receipt(code: str):
+    """The e-receipt of the dossier's paid fees; 404 before they are paid."""
+    receipt = get_dossier_receipt(db.session, signed_in_actor(), code)
+    return pdf_download(receipt_pdf(receipt), f"bien-lai-{code}.pdf")
