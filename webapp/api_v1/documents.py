@@ -14,7 +14,6 @@ from engine.documents_store.store import (
     get_personal_document,
     list_personal_documents,
 )
-from engine.errors import InvalidInput
 from webapp.api_v1.downloads import download_doc, stored_file_download
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
 from webapp.api_v1.integers import id_segment
@@ -87,14 +86,11 @@ def add_document():
     is checked as every upload (size, type by content, hostile content)."""
     actor = signed_in_actor()
     title = posted_payload(NewDocumentSchema())["title"]
-    upload = posted_attachment(FILE_PART)
-    if upload is None:
-        message = "Vui lòng chọn tệp giấy tờ."
-        raise InvalidInput("Chưa chọn tệp.", {FILE_PART: message})
+    filename, content = posted_attachment(FILE_PART) or ("", b"")
 
     def add() -> tuple[int, dict]:
         document = add_personal_document(
-            db.session, actor, file_storage(), title=title, filename=upload[0], content=upload[1]
+            db.session, actor, file_storage(), title=title, filename=filename, content=content
         )
         return 201, PersonalDocumentSchema().dump(document)
 
