@@ -6,20 +6,34 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from engine.db import transaction
 from engine.dossiers.handover import forward_task
 from engine.outbox.dispatch import perform_due
 from engine.payments.collection import record_cash_payment
-from tests.api.callers import caller
-from tests.api.test_v1_applicant_actions import citizen, stranger  # noqa: F401 (fixtures)
-from tests.api.test_v1_payments import household_code  # noqa: F401 (fixture)
+from tests.api.callers import caller, household_dossier_code, second_citizen
 from tests.factories import complete, open_task
 from tests.results import approved_with_result
 from tests.signing import result_pdf
 
 RETURN_ONLINE = {"return_channel": "online", "returned_to": "Nguyễn Văn An"}
+
+
+@pytest.fixture
+def citizen(app, demo, session_factory):
+    return caller(app, demo, session_factory, "congdan")
+
+
+@pytest.fixture
+def stranger(app, demo, session_factory):
+    return second_citizen(app, demo, session_factory)
+
+
+@pytest.fixture
+def household_code(demo, session_factory) -> str:
+    return household_dossier_code(demo, session_factory)
 
 
 def pdf_text(content: bytes) -> str:
@@ -39,7 +53,7 @@ def test_the_history_tells_the_applicant_what_the_portal_does_and_officers_every
     demo,
     session_factory,
     citizen,
-    stranger,  # noqa: F811
+    stranger,
 ):
     from tests.api.callers import submit_with_file
     from tests.unit.webapp.portal.conftest import dossier_id_of
@@ -87,7 +101,7 @@ def test_result_files_reach_the_applicant_once_returned_and_download_safely(
     session_factory,
     signing,
     citizen,
-    stranger,  # noqa: F811
+    stranger,
 ):
     dossier_id, code = approved_with_result(browser, demo, session_factory, result_pdf())
     officer = caller(app, demo, session_factory, "motcua")
@@ -120,7 +134,7 @@ def test_the_receipt_downloads_as_a_pdf_with_the_dossier_code(
     demo,
     session_factory,
     citizen,
-    stranger,  # noqa: F811
+    stranger,
 ):
     from tests.api.callers import submit_with_file
 
@@ -140,7 +154,7 @@ def test_the_e_receipt_downloads_once_the_fees_are_paid(
     demo,
     session_factory,
     household_code,
-    stranger,  # noqa: F811
+    stranger,
 ):
     citizen = caller(app, demo, session_factory, "congdan")
     path = f"/dossiers/{household_code}/e-receipt.pdf"

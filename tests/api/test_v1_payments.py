@@ -10,24 +10,20 @@ from sqlalchemy import select
 
 from connectors.vnpay.sandbox import VnpaySandbox
 from engine.db import transaction
-from engine.dossiers.submission import submit_dossier
-from engine.outbox.dispatch import perform_due
 from engine.payments.collection import record_cash_payment
 from engine.payments.models import PaymentAttempt
 from engine.receipts.models import EReceipt
-from tests.api.callers import caller
-from tests.api.test_v1_applicant_actions import stranger  # noqa: F401 (fixture)
-from tests.unit.processes.test_household_business import HO_KINH_DOANH, application
+from tests.api.callers import caller, household_dossier_code, second_citizen
 
 
 @pytest.fixture
 def household_code(demo, session_factory) -> str:
-    """A household-business registration submitted online; the worker opened its payment of
-    100.000 đồng."""
-    with session_factory() as session, transaction(session):
-        code = submit_dossier(session, demo.actor("congdan"), HO_KINH_DOANH, application()).code
-    perform_due(session_factory)
-    return code
+    return household_dossier_code(demo, session_factory)
+
+
+@pytest.fixture
+def stranger(app, demo, session_factory):
+    return second_citizen(app, demo, session_factory)
 
 
 @pytest.fixture
@@ -97,7 +93,7 @@ def test_refused_starts_change_nothing(
     citizen,
     stranger,
     household_code,
-    vnpay,  # noqa: F811
+    vnpay,
 ):
     path = f"/dossiers/{household_code}/payment/attempts"
     unknown = citizen.post(path, {"provider": "paypal"})
