@@ -13,6 +13,7 @@ from engine.db import transaction
 from engine.dossiers.handover import forward_task
 from engine.outbox.dispatch import perform_due
 from engine.payments.collection import record_cash_payment
+from engine.signing.models import DocumentSignature
 from tests.api.callers import caller, household_dossier_code, second_citizen
 from tests.factories import complete, open_task
 from tests.results import approved_with_result
@@ -171,3 +172,34 @@ def test_the_e_receipt_downloads_once_the_fees_are_paid(
     text = pdf_text(receipt.data)
     assert household_code in text and "Một trăm nghìn đồng" in text
     assert stranger.get(path).status_code == 404
+
+
+def test_the_applicant_asks_to_sign_her_form_once(
+    app, demo, session_factory, household_code, stranger, remote_signing
+):
+    citizen = caller(app, demo, session_factory, "congdan")
+    path = f"/dossiers/{household_code}/form-signature"
+    assert stranger.post(path, {}).status_code == 404
+    officer = caller(app, demo, session_factory, "motcua")
+    assert officer.post(path, {}).status_code == 404
+    asked = citizen.post(path, {}, key="ky-1")
+    assert asked.status_code == 201, asked.get_json()
+    assert asked.get_json()["state"] == "pending"
+    replay = citizen.post(path, {}, key="ky-1")
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    again = citizen.post(path, {})
+    assert again.status_code == 422
+    assert "đã được gửi ký số" in again.get_json()["error"]["message"]["vi"]
+    with session_factory() as session:
+        assert session.query(DocumentSignature).count() == 1
+
+
+def test_a_procedure_that_does_not_ask_refuses_the_form_signature(citizen):
+    from tests.api.callers import submit_with_file
+
+    code = submit_with_file(citizen)
+    refused = citizen.post(f"/dossiers/{code}/form-signature", {})
+    assert refused.status_code == 422
+    assert (
+        refused.get_json()["error"]["message"]["vi"] == "Thủ tục này không yêu cầu ký số tờ khai."
+    )

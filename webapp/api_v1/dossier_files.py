@@ -14,12 +14,15 @@ from engine.dossiers.history import dossier_history
 from engine.dossiers.results import get_result_file, visible_result_files
 from engine.dossiers.statuses import status_label
 from engine.receipts.queries import get_dossier_receipt
+from engine.signing.applicant_form import request_form_signature
 from forms.documents.receipt import receipt_pdf
 from forms.documents.render import render_pdf
 from webapp.api_v1.downloads import download_doc, pdf_download, stored_file_download
+from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
 from webapp.api_v1.integers import id_segment
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
+from webapp.portal.uploads import file_storage
 
 blp = Blueprint(
     "api_v1_dossier_files",
@@ -56,6 +59,12 @@ class ResultFileSchema(Schema):
     content_type = fields.Function(lambda document: document.stored_file.content_type)
     size = fields.Function(lambda document: document.stored_file.size)
     added_at = fields.AwareDateTime()
+
+
+class FormSignatureSchema(Schema):
+    state = fields.String(metadata={"description": "pending until approved on the phone"})
+    document_id = fields.Integer(metadata={"description": "The printed form among the files"})
+    requested_at = fields.AwareDateTime()
 
 
 class ResultFileListSchema(Schema):
@@ -105,3 +114,19 @@ def e_receipt(code: str):
     """The e-receipt of the dossier's paid fees; 404 before they are paid."""
     receipt = get_dossier_receipt(db.session, signed_in_actor(), code)
     return pdf_download(receipt_pdf(receipt), f"bien-lai-{code}.pdf")
+
+
+@blp.post("/<code>/form-signature")
+@blp.doc(parameters=[KEY_PARAMETER])
+@blp.response(201, FormSignatureSchema)
+def sign_form(code: str):
+    """The applicant, where the procedure asks: print the form with her answers and ask her to
+    sign it remotely (she approves in her signing app); 422 when the procedure does not ask or
+    the form is already sent or signed."""
+    actor = signed_in_actor()
+
+    def ask() -> tuple[int, dict]:
+        signature = request_form_signature(db.session, actor, file_storage(), code)
+        return 201, FormSignatureSchema().dump(signature)
+
+    return answer_once(ask)

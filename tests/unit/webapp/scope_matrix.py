@@ -304,6 +304,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "api_v1_dossier_files.history"): entry("401 A   404 A   404 A   A   404 404"),
     ("GET", "api_v1_dossier_files.results"): entry("401 A   404 A   404 A   A   404 404"),
     ("GET", "api_v1_dossier_files.receipt"): entry("401 A   404 A   404 A   A   404 404"),
+    # only the applicant asks to sign her form (the birth registration does not ask: 422)
+    ("POST", "api_v1_dossier_files.sign_form"): entry("401 A   404 404 404 404 404 404 404"),
     # the id is A's personal document, no result file of the dossier: 404 for all
     ("GET", "api_v1_dossier_files.result_file"): entry("401 404 404 404 404 404 404 404 404"),
     # no fee paid, so no e-receipt yet
