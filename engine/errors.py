@@ -1,4 +1,4 @@
-"""The four errors a service function may raise; webapp maps each to one HTTP answer once."""
+"""The errors a service function may raise; webapp maps each to one HTTP answer once."""
 
 
 class MotcuaError(Exception):
@@ -27,3 +27,8 @@ class InvalidInput(MotcuaError):
     def __init__(self, message: str = "Dữ liệu không hợp lệ.", field_errors: dict | None = None):
         super().__init__(message)
         self.field_errors = field_errors or {}
+
+
+class Unavailable(MotcuaError):
+    """An outside service (a payment provider) did not answer: nothing the user did was wrong,
+    and what they asked for can be tried again later."""

@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 
 from engine.encryption.cipher import SecretUnreadable
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from engine.files.uploads import MAX_UPLOAD_BYTES
 
 
@@ -34,6 +34,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(Forbidden, lambda e: answer(e, 403, "Không có quyền truy cập"))
     app.register_error_handler(Conflict, lambda e: answer(e, 409, "Xung đột dữ liệu"))
     app.register_error_handler(InvalidInput, lambda e: answer(e, 400, "Dữ liệu không hợp lệ"))
+    app.register_error_handler(Unavailable, lambda e: answer(e, 503, "Dịch vụ tạm thời gián đoạn"))
 
     @app.errorhandler(OperationalError)
     def database_unreachable(_error):

@@ -16,6 +16,9 @@ SCOPES: dict[str, str] = {
     "reports:read": "Xem báo cáo, thống kê của các đơn vị được phép",
     "admin:read": "Xem đơn vị, cán bộ, thủ tục của các đơn vị được phép (quản trị)",
     "admin:write": "Quản trị đơn vị, cán bộ, thủ tục của các đơn vị được phép",
+    # a person's own store: a key acting for agencies holds no documents of its own
+    "documents:read": "Xem kho giấy tờ điện tử của người nộp",
+    "documents:write": "Thêm, xóa giấy tờ trong kho giấy tờ điện tử của người nộp",
 }
 
 READ_METHODS = frozenset({"GET", "HEAD"})

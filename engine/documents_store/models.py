@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from engine.db import Base
 from engine.files.models import StoredFile
 from engine.timestamps import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from engine.dossiers.models import Dossier
 
 SOURCE_UPLOAD = "upload"
 SOURCE_RESULT = "result"
@@ -28,3 +32,5 @@ class PersonalDocument(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     stored_file: Mapped[StoredFile] = relationship()
+    #: the dossier whose result this is (None for the citizen's own uploads)
+    dossier: Mapped[Dossier | None] = relationship()

@@ -29,8 +29,12 @@ def add_personal_document(
     filename: str,
     content: bytes,
 ) -> PersonalDocument:
+    """A document the citizen adds (a scan of her ID card...); `filename` and `content` empty
+    when no file was chosen."""
     if actor.user_id is None or actor.kind not in APPLICANT_KINDS:
         raise Forbidden("Kho giấy tờ điện tử dành cho công dân, tổ chức.")
+    if not filename and not content:
+        raise InvalidInput("Chưa chọn tệp.", {"file": "Vui lòng chọn tệp giấy tờ."})
     title = (title or "").strip() or (filename or "").strip()
     if not title:
         raise InvalidInput("Thiếu tên giấy tờ.", {"title": "Vui lòng nhập tên giấy tờ."})

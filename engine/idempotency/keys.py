@@ -119,6 +119,32 @@ def perform_once(
     return Outcome(status, body)
 
 
+def reserve_key(session: Session, request: IdempotentRequest) -> Outcome | None:
+    """For an operation whose answer comes after a network call (a payment started at its
+    provider), in three transactions: reserve the key with the creation, `record_answer` once
+    the answer is known, or `release_key` when the call failed so the retry runs. None: reserved
+    for this call; an Outcome: the earlier call's answer. A retry arriving while the key is
+    reserved but not yet answered is a Conflict (try again in a moment)."""
+    _reserved, earlier = _reserve(session, request)
+    if earlier is None:
+        return None
+    return Outcome(earlier.response_status, earlier.response_body, replayed=True)
+
+
+def record_answer(session: Session, request: IdempotentRequest, status: int, body: dict) -> None:
+    row = _find(session, request)
+    if row is not None:
+        row.response_status, row.response_body = status, body
+        session.flush()
+
+
+def release_key(session: Session, request: IdempotentRequest) -> None:
+    row = _find(session, request)
+    if row is not None and row.response_status is None:
+        session.delete(row)
+        session.flush()
+
+
 def _reserve(
     session: Session, request: IdempotentRequest
 ) -> tuple[IdempotencyKey | None, IdempotencyKey | None]:
@@ -144,6 +170,9 @@ def _reserve(
             return row, None
     if earlier.endpoint != request.endpoint or earlier.fingerprint != request.fingerprint:
         raise KeyReused()
+    if earlier.response_status is None:
+        # reserved by a call still waiting on its provider (reserve_key)
+        raise Conflict("Yêu cầu cùng khóa đang được xử lý, vui lòng thử lại.")
     return None, earlier
 
 

@@ -82,3 +82,34 @@ def submit_with_file(citizen: Caller, *, key: str | None = None) -> str:
 def dossier_count(session_factory) -> int:
     with session_factory() as session:
         return session.query(Dossier).count()
+
+
+def second_citizen(app, demo, session_factory) -> Caller:
+    """Another citizen (congdanb), who has no business with congdan's dossiers."""
+    from engine.users.models import User
+    from engine.users.passwords import hash_password
+
+    with session_factory() as session, transaction(session):
+        session.add(
+            User(
+                username="congdanb",
+                full_name="Trần Văn Bảo",
+                kind="citizen",
+                id_number="079090009999",
+                password_hash=hash_password("motcua2026"),
+            )
+        )
+    return caller(app, demo, session_factory, "congdanb")
+
+
+def household_dossier_code(demo, session_factory) -> str:
+    """A household-business registration submitted online by congdan; the worker has opened its
+    payment of 100.000 đồng."""
+    from engine.dossiers.submission import submit_dossier
+    from engine.outbox.dispatch import perform_due
+    from tests.unit.processes.test_household_business import HO_KINH_DOANH, application
+
+    with session_factory() as session, transaction(session):
+        code = submit_dossier(session, demo.actor("congdan"), HO_KINH_DOANH, application()).code
+    perform_due(session_factory)
+    return code

@@ -33,11 +33,16 @@ def register(app: Flask) -> None:
         counter,
         credentials,
         docs,
+        documents,
+        dossier_files,
         dossiers,
         errors,
         extensions,
         lookup,
+        notifications,
         officer_actions,
+        payments,
+        postal,
         procedures,
         reports,
         results,
@@ -74,6 +79,14 @@ def register(app: Flask) -> None:
         extensions.dossier_blp,
         extensions.leader_blp,
         staff_notices.blp,
+        # the citizen portal's other capabilities (issue #12): history and files, payments,
+        # the e-document store, notifications, postage, the public e-receipt check
+        dossier_files.blp,
+        payments.blp,
+        documents.blp,
+        notifications.blp,
+        postal.postage_blp,
+        postal.receipt_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)

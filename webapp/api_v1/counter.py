@@ -25,6 +25,7 @@ from webapp.api.schemas import DossierSchema
 from webapp.api_v1.errors import ApiErrorSchema
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
 from webapp.api_v1.integers import stored_integer
+from webapp.api_v1.payments import FeeLineSchema
 from webapp.api_v1.posted import multipart_body, posted_payload, posted_slot_file_lists
 from webapp.api_v1.procedures import ProcedureSchema
 from webapp.auth import signed_in_actor
@@ -100,11 +101,6 @@ class CounterReceptionSchema(Schema):
         codes = [component["code"] for component in data.get("components", [])]
         if len(codes) != len(set(codes)):
             raise ValidationError("Mỗi thành phần hồ sơ chỉ ghi một lần.", "components")
-
-
-class FeeLineSchema(Schema):
-    name = fields.String()
-    amount = fields.Integer(metadata={"description": "đồng"})
 
 
 class PaymentSchema(Schema):

@@ -48,6 +48,13 @@ RESOURCE_OF_BLUEPRINT = {
     "api_v1_dossier_extensions": "dossiers",
     "api_v1_extension_requests": "dossiers",
     "api_v1_staff_notices": "tasks",
+    # the citizen portal's other capabilities
+    "api_v1_dossier_files": "dossiers",
+    "api_v1_payments": "dossiers",
+    "api_v1_documents": "documents",
+    "api_v1_notifications": "dossiers",
+    "api_v1_postage": "dossiers",
+    "api_v1_receipts": "lookup",
 }
 #: resources anyone may read without a token
 PUBLIC_RESOURCES = frozenset({"catalogue", "lookup"})

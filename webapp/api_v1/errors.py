@@ -6,7 +6,7 @@ from flask import Flask, jsonify, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, Forbidden, InvalidInput, MotcuaError, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, MotcuaError, NotFound, Unavailable
 from engine.idempotency.keys import KeyReused
 
 #: engine error -> (status, code, English message when the engine gives none in English); a
@@ -18,6 +18,8 @@ ENGINE_ERRORS = {
     Conflict: (409, "conflict", "Conflict: someone else changed it first."),
     # understood but refused, whether by the schema or by the engine: one status for both
     InvalidInput: (422, "invalid_input", "Invalid input."),
+    # an outside service (a payment provider) did not answer: try again later
+    Unavailable: (503, "unavailable", "The provider did not answer; try again later."),
 }
 
 

@@ -44,7 +44,7 @@ def answer_once(
     location: Callable[[dict], str] | None = None,
 ):
     """The answer of `operation` (status, JSON body), run once per Idempotency-Key."""
-    call = _idempotent_request()
+    call = idempotent_request()
     with transaction(db.session):
         outcome = perform_once(db.session, call, operation)
     headers = {"Location": location(outcome.body)} if location else {}
@@ -53,7 +53,8 @@ def answer_once(
     return jsonify(outcome.body), outcome.status, headers
 
 
-def _idempotent_request() -> IdempotentRequest | None:
+def idempotent_request() -> IdempotentRequest | None:
+    """The call's key, owner and fingerprint; None without an Idempotency-Key header."""
     key = request.headers.get(HEADER)
     if key is None:
         return None

@@ -22,3 +22,9 @@ def stored_integer(
     """An integer within the column's range; strict in a JSON body (no "3", no 3.5), not in a
     query string, where every value is text."""
     return fields.Integer(strict=strict, validate=validate.Range(minimum, maximum), **kwargs)
+
+
+def id_segment(name: str) -> str:
+    """A URL segment for an id the database can hold: a larger one is no route (404), never a
+    database error."""
+    return f"<int(min=1, max={INTEGER_MAX}):{name}>"

@@ -11,12 +11,12 @@ from marshmallow import Schema, fields, validate
 
 from engine.dossiers.models import Dossier
 from engine.dossiers.results import attach_result_file, get_result_file, visible_result_files
+from webapp.api_v1.downloads import download_doc, stored_file_download
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
 from webapp.api_v1.integers import INTEGER_MAX
 from webapp.api_v1.posted import MULTIPART, posted_attachment, posted_payload
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
-from webapp.file_responses import file_response
 from webapp.file_storage import file_storage
 
 blp = Blueprint(
@@ -108,18 +108,8 @@ def attach_result(code: str):
 
 
 @blp.get(RESULT)
-@blp.doc(
-    responses={
-        "200": {
-            "description": "The file, as an attachment (nosniff, sandbox CSP, no-store)",
-            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-)
+@blp.doc(**download_doc("The file, as an attachment (nosniff, sandbox CSP, no-store)"))
 def download_result(code: str, document_id: int):
     """One of the result files listed by GET …/results, for whoever may list it; 404 else."""
     document = get_result_file(db.session, signed_in_actor(), code, document_id)
-    stored = document.stored_file
-    return file_response(
-        file_storage().get(stored.storage_key), stored.content_type, stored.original_name
-    )
+    return stored_file_download(document.stored_file)

@@ -12,6 +12,7 @@ from engine.notifications.staff_inbox import (
     list_staff_notices,
     mark_staff_notices_read,
 )
+from webapp.api_v1.notifications import MarkedSchema
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
@@ -34,10 +35,6 @@ class StaffNoticeSchema(Schema):
 class StaffNoticeListSchema(Schema):
     items = fields.List(fields.Nested(StaffNoticeSchema), metadata={"description": "Newest 100"})
     unread = fields.Integer(metadata={"description": "How many of all are unread"})
-
-
-class MarkedSchema(Schema):
-    marked = fields.Integer(metadata={"description": "How many were unread"})
 
 
 @blp.get("/")

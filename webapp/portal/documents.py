@@ -27,18 +27,16 @@ def document_store():
     actor = current_actor()
     errors: dict[str, str] = {}
     if request.method == "POST":
-        upload = posted_single_file("file")
+        filename, content = posted_single_file("file") or ("", b"")
         try:
-            if upload is None:
-                raise InvalidInput("Chưa chọn tệp.", {"file": "Vui lòng chọn tệp giấy tờ."})
             with transaction(db.session):
                 add_personal_document(
                     db.session,
                     actor,
                     file_storage(),
                     title=request.form.get("title", ""),
-                    filename=upload[0],
-                    content=upload[1],
+                    filename=filename,
+                    content=content,
                 )
             flash("Đã thêm giấy tờ vào kho.", "success")
             return redirect(url_for(".document_store"))

@@ -74,7 +74,6 @@ def submit(code: str):
         postal = posted_postal_choice()
         if not errors and postal is not None and not postage_confirmed(postal):
             try:
-                postal.check()
                 confirm_postage = postal_quote(
                     db.session,
                     postal,

@@ -343,6 +343,30 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "api_v1_admin_procedures.upload_package"): entry("401 403 403 403 403 403 A   A   403"),
     ("POST", "api_v1_admin_procedures.publish"): entry("401 403 403 403 403 403 A   404 403", json={}),
     ("DELETE", "api_v1_admin_procedures.discard"): entry("401 403 403 403 403 403 A   404 403", json={}),
+    # the citizen portal's other capabilities (api_v1 dossier_files, payments, documents,
+    # notifications, postal): the dossier's readers as GET /dossiers/<code>
+    ("GET", "api_v1_dossier_files.history"): entry("401 A   404 A   404 A   A   404 404"),
+    ("GET", "api_v1_dossier_files.receipt"): entry("401 A   404 A   404 A   A   404 404"),
+    # only the applicant asks to sign her form (the birth registration does not ask: 422)
+    ("POST", "api_v1_dossier_files.sign_form"): entry("401 A   404 404 404 404 404 404 404"),
+    # the id is A's personal document, no result file of the dossier: 404 for all
+    # no fee paid, so no e-receipt yet
+    ("GET", "api_v1_dossier_files.e_receipt"): entry("401 404 404 404 404 404 404 404 404"),
+    ("GET", "api_v1_payments.payment"): entry("401 A   404 A   404 A   A   404 404"),
+    # nothing to pay on a free procedure (404 for A too); only the applicant ever pays
+    ("POST", "api_v1_payments.start_payment"): entry("401 404 404 404 404 404 404 404 404", json={"provider": "vnpay"}),
+    # each caller's own store (officers' is empty; only citizens and organisations add)
+    ("GET", "api_v1_documents.documents"): entry("401 A   A   A   A   A   A   A   A"),
+    ("POST", "api_v1_documents.add_document"): entry("401 A   A   403 403 403 403 403 403", json={"title": "CCCD"}),
+    ("GET", "api_v1_documents.show_document"): entry("401 A   404 404 404 404 404 404 404"),
+    ("GET", "api_v1_documents.document_file"): entry("401 A   404 404 404 404 404 404 404"),
+    ("DELETE", "api_v1_documents.delete_document"): entry("401 A   404 404 404 404 404 404 404"),
+    ("GET", "api_v1_notifications.notifications"): entry("401 A   A   A   A   A   A   A   A", hides=OUTSIDE_X),
+    ("POST", "api_v1_notifications.mark_read"): entry("401 A   A   A   A   A   A   A   A"),
+    # no direction chosen: the quote is empty, nothing is asked of the post office
+    ("GET", "api_v1_postage.postage"): entry("401 A   A   A   A   A   A   A   A", query={"procedure_code": "{procedure_code}", "address": "Số 5 đường Yersin, Phú Cường", "phone": "0912345678"}),
+    # public, by the code printed on the paper; the world holds no receipt
+    ("GET", "api_v1_receipts.check_receipt"): entry("404 404 404 404 404 404 404 404 404"),
     # not requested, or requested without a session of any use
     ("GET", "static"): public("the app's stylesheets, scripts and images"),
     ("POST", "auth.logout"): entry("A   A   A   A   A   A   A   A   A"),

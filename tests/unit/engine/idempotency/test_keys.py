@@ -6,14 +6,17 @@ from __future__ import annotations
 import pytest
 
 from engine.db import transaction
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.idempotency.keys import (
     IdempotentRequest,
     KeyReused,
     checked_key,
     owner_of,
     perform_once,
+    record_answer,
+    release_key,
     request_fingerprint,
+    reserve_key,
 )
 from engine.users.actor import Actor
 
@@ -57,3 +60,35 @@ def test_an_operation_runs_once_per_key_and_a_changed_request_is_refused(session
         perform_once(session, IdempotentRequest("user:1", "k", "api.other", "f" * 64), operation)
     with session_factory() as session:
         assert perform_once(session, None, operation).body == {"n": 2}
+
+
+def test_a_key_reserved_before_a_network_call_answers_once_it_is_recorded(session_factory):
+    request = IdempotentRequest("user:1", "pay", "api.pay", "f" * 64)
+    with session_factory() as session, transaction(session):
+        assert reserve_key(session, request) is None
+    # a retry while the provider is still being asked: try again in a moment
+    with session_factory() as session, pytest.raises(Conflict):
+        reserve_key(session, request)
+    with session_factory() as session, transaction(session):
+        record_answer(session, request, 201, {"redirect_url": "https://pay.example/1"})
+    with session_factory() as session, transaction(session):
+        replay = reserve_key(session, request)
+    assert (replay.status, replay.body, replay.replayed) == (
+        201,
+        {"redirect_url": "https://pay.example/1"},
+        True,
+    )
+    with session_factory() as session, transaction(session):
+        release_key(session, request)  # answered keys stay
+    with session_factory() as session:
+        assert reserve_key(session, request).replayed
+
+
+def test_a_released_key_lets_the_retry_run(session_factory):
+    request = IdempotentRequest("user:1", "pay", "api.pay", "f" * 64)
+    with session_factory() as session, transaction(session):
+        assert reserve_key(session, request) is None
+    with session_factory() as session, transaction(session):
+        release_key(session, request)
+    with session_factory() as session, transaction(session):
+        assert reserve_key(session, request) is None
