@@ -16,7 +16,7 @@ from engine.agencies.administration import (
 )
 from engine.db import transaction
 from webapp.api_v1.admin_access import admin_blueprint
-from webapp.api_v1.integers import ID_CONVERTER, stored_integer
+from webapp.api_v1.integers import id_segment, stored_integer
 from webapp.api_v1.pagination import PageArgs, keyset_page, page_schema
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -75,7 +75,7 @@ def list_agencies(args: dict):
     )
 
 
-@blp.get(f"/<{ID_CONVERTER}:agency_id>")
+@blp.get("/" + id_segment("agency_id"))
 @blp.response(200, AgencySchema)
 def show_agency(agency_id: int):
     """Administrators: one unit of their subtree; 404 outside it."""
@@ -91,7 +91,7 @@ def add_agency(values: dict):
         return create_agency(db.session, current_actor(), **values)
 
 
-@blp.patch(f"/<{ID_CONVERTER}:agency_id>")
+@blp.patch("/" + id_segment("agency_id"))
 @blp.arguments(AgencyChangeSchema)
 @blp.response(200, AgencySchema)
 def change_agency(changes: dict, agency_id: int):
@@ -100,7 +100,7 @@ def change_agency(changes: dict, agency_id: int):
         return amend_agency(db.session, current_actor(), agency_id, changes)
 
 
-@blp.post(f"/<{ID_CONVERTER}:agency_id>/retire")
+@blp.post("/" + id_segment("agency_id") + "/retire")
 @blp.arguments(RetireSchema)
 @blp.response(200, AgencySchema)
 def retire(values: dict, agency_id: int):
@@ -109,7 +109,7 @@ def retire(values: dict, agency_id: int):
         return retire_agency(db.session, current_actor(), agency_id, reason=values["reason"])
 
 
-@blp.post(f"/<{ID_CONVERTER}:agency_id>/restore")
+@blp.post("/" + id_segment("agency_id") + "/restore")
 @blp.response(200, AgencySchema)
 def restore(agency_id: int):
     """Administrators: the unit receives dossiers again; 409 while its parent is retired."""

@@ -25,7 +25,7 @@ from engine.users.officers import (
 )
 from engine.users.roles import ROLES
 from webapp.api_v1.admin_access import admin_blueprint
-from webapp.api_v1.integers import ID_CONVERTER, stored_integer
+from webapp.api_v1.integers import id_segment, stored_integer
 from webapp.api_v1.pagination import PageArgs, keyset_page, page_schema
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -117,7 +117,7 @@ def list_officers(args: dict):
     )
 
 
-@blp.get(f"/<{ID_CONVERTER}:user_id>")
+@blp.get("/" + id_segment("user_id"))
 @blp.response(200, OfficerSchema)
 def show_officer(user_id: int):
     """Administrators: an officer with a role in their subtree; 404 otherwise."""
@@ -146,7 +146,7 @@ def add_officer(values: dict):
         )
 
 
-@blp.patch(f"/<{ID_CONVERTER}:user_id>")
+@blp.patch("/" + id_segment("user_id"))
 @blp.arguments(OfficerChangeSchema)
 @blp.response(200, OfficerSchema)
 def change_officer(changes: dict, user_id: int):
@@ -155,7 +155,7 @@ def change_officer(changes: dict, user_id: int):
         return amend_officer(db.session, current_actor(), user_id, changes)
 
 
-@blp.post(f"/<{ID_CONVERTER}:user_id>/roles")
+@blp.post("/" + id_segment("user_id") + "/roles")
 @blp.arguments(GrantSchema)
 @blp.response(201, RoleSchema)
 def add_role(values: dict, user_id: int):
@@ -164,7 +164,7 @@ def add_role(values: dict, user_id: int):
         return grant_role(db.session, current_actor(), user_id, values["role"], values["agency_id"])
 
 
-@blp.delete(f"/<{ID_CONVERTER}:user_id>/roles/<{ID_CONVERTER}:assignment_id>")
+@blp.delete("/" + id_segment("user_id") + "/roles/" + id_segment("assignment_id"))
 @blp.response(204)
 def remove_role(user_id: int, assignment_id: int):
     """The administrator of the role's unit: remove it; 409 for an officer's last role."""
@@ -172,7 +172,7 @@ def remove_role(user_id: int, assignment_id: int):
         revoke_role(db.session, current_actor(), user_id, assignment_id)
 
 
-@blp.post(f"/<{ID_CONVERTER}:user_id>/deactivate")
+@blp.post("/" + id_segment("user_id") + "/deactivate")
 @blp.arguments(DeactivateSchema)
 @blp.response(200, DeactivatedSchema)
 def deactivate(values: dict, user_id: int):
@@ -183,7 +183,7 @@ def deactivate(values: dict, user_id: int):
     return {"id": user_id, "is_active": False, "tasks_handed_back": handed_back}
 
 
-@blp.post(f"/<{ID_CONVERTER}:user_id>/reactivate")
+@blp.post("/" + id_segment("user_id") + "/reactivate")
 @blp.response(200, OfficerSchema)
 def reactivate(user_id: int):
     """Administrators of every unit where the officer holds a role: the account works again."""

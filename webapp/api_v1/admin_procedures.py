@@ -26,7 +26,7 @@ from engine.procedures.drafts import (
 from engine.procedures.versions import procedure_versions
 from webapp.api_v1.admin_access import admin_blueprint
 from webapp.api_v1.errors import error_response
-from webapp.api_v1.integers import ID_CONVERTER, stored_integer
+from webapp.api_v1.integers import id_segment, stored_integer
 from webapp.api_v1.pagination import PageArgs, keyset_page, page_schema
 from webapp.auth import current_actor
 from webapp.extensions import db
@@ -143,7 +143,7 @@ def drafts():
     return {"items": list_drafts(db.session, current_actor())}
 
 
-@blp.get(f"/drafts/<{ID_CONVERTER}:draft_id>")
+@blp.get("/drafts/" + id_segment("draft_id"))
 @blp.response(200, DraftSchema)
 def show_draft(draft_id: int):
     """Administrators: a draft of their subtree; 404 otherwise."""
@@ -171,7 +171,7 @@ def upload_package(values: dict):
         return package_refusal(refused)
 
 
-@blp.post(f"/drafts/<{ID_CONVERTER}:draft_id>/publish")
+@blp.post("/drafts/" + id_segment("draft_id") + "/publish")
 @blp.response(201, PublishedVersionSchema)
 def publish(draft_id: int):
     """Administrators of the draft's agency: publish it as the procedure's next version
@@ -183,7 +183,7 @@ def publish(draft_id: int):
         return package_refusal(refused)
 
 
-@blp.delete(f"/drafts/<{ID_CONVERTER}:draft_id>")
+@blp.delete("/drafts/" + id_segment("draft_id"))
 @blp.response(204)
 def discard(draft_id: int):
     """Administrators of the draft's agency: discard it; nothing else changes."""

@@ -10,15 +10,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.dossiers.messages import MAX_BODY, list_messages, post_message
-from engine.dossiers.queries import get_dossier
 from engine.dossiers.ratings import MAX_COMMENT, RATING_LEVELS, rate_dossier
 from engine.dossiers.supplement_answer import answer_supplement, list_applicant_tasks, task_slots
 from engine.dossiers.withdrawal import withdraw_dossier
 from webapp.api.schemas import DossierSchema
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
-from webapp.api_v1.integers import stored_integer
+from webapp.api_v1.integers import id_segment, stored_integer
 from webapp.api_v1.posted import (
-    multipart_body,
+    json_or_multipart_body,
     posted_attachment,
     posted_payload,
     posted_slot_files,
@@ -105,16 +104,6 @@ class RatingSchema(Schema):
     created_at = fields.AwareDateTime()
 
 
-def _json_or_multipart(schema: type[Schema], files: str) -> dict:
-    return {
-        "required": True,
-        "content": {
-            "application/json": {"schema": schema},
-            "multipart/form-data": {"schema": multipart_body(f"{schema.__name__} as JSON", files)},
-        },
-    }
-
-
 @blp.get("/<code>/messages")
 @blp.response(200, MessageListSchema)
 def messages(code: str):
@@ -126,7 +115,7 @@ def messages(code: str):
 @blp.post("/<code>/messages")
 @blp.doc(
     parameters=[KEY_PARAMETER],
-    requestBody=_json_or_multipart(NewMessageSchema, "attachment: one file (optional)"),
+    requestBody=json_or_multipart_body(NewMessageSchema, "attachment: one file (optional)"),
 )
 @blp.response(201, MessageSchema)
 def send_message(code: str):
@@ -150,10 +139,10 @@ def applicant_tasks(code: str):
     return {"items": list_applicant_tasks(db.session, signed_in_actor(), code)}
 
 
-@blp.post("/<code>/tasks/<int:task_id>/answer")
+@blp.post("/<code>/tasks/" + id_segment("task_id") + "/answer")
 @blp.doc(
     parameters=[KEY_PARAMETER],
-    requestBody=_json_or_multipart(AnswerSchema, "doc_<document code>: a supplemented file"),
+    requestBody=json_or_multipart_body(AnswerSchema, "doc_<document code>: a supplemented file"),
 )
 @blp.response(200, DossierSchema)
 def answer_task(code: str, task_id: int):
@@ -174,7 +163,7 @@ def answer_task(code: str, task_id: int):
             uploads=uploads,
             store_choices=answer["store_documents"],
         )
-        return 200, DossierSchema().dump(get_dossier(db.session, actor, task.dossier.code))
+        return 200, DossierSchema().dump(task.dossier)
 
     return answer_once(send)
 

@@ -26,7 +26,7 @@ from webapp.api_v1.errors import ApiErrorSchema
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
 from webapp.api_v1.integers import stored_integer
 from webapp.api_v1.payments import FeeLineSchema
-from webapp.api_v1.posted import multipart_body, posted_payload, posted_slot_file_lists
+from webapp.api_v1.posted import json_or_multipart_body, posted_payload, posted_slot_file_lists
 from webapp.api_v1.procedures import ProcedureSchema
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
@@ -124,18 +124,10 @@ def procedures():
 @blp.post("/dossiers")
 @blp.doc(
     parameters=[KEY_PARAMETER],
-    requestBody={
-        "required": True,
-        "content": {
-            "application/json": {"schema": CounterReceptionSchema},
-            "multipart/form-data": {
-                "schema": multipart_body(
-                    "CounterReceptionSchema as JSON text",
-                    "doc_<document code>: a scan of that received component (repeatable)",
-                )
-            },
-        },
-    },
+    requestBody=json_or_multipart_body(
+        CounterReceptionSchema,
+        "doc_<document code>: a scan of that received component (repeatable)",
+    ),
 )
 @blp.response(201, DossierSchema)
 def receive_dossier():

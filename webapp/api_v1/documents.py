@@ -17,7 +17,7 @@ from engine.documents_store.store import (
 from webapp.api_v1.downloads import download_doc, stored_file_download
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
 from webapp.api_v1.integers import id_segment
-from webapp.api_v1.posted import multipart_body, posted_attachment, posted_payload
+from webapp.api_v1.posted import PLAIN_TEXT, multipart_body, posted_attachment, posted_payload
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 from webapp.file_storage import file_storage
@@ -55,7 +55,7 @@ class NewDocumentSchema(Schema):
         load_default="",
         validate=[
             validate.Length(max=255),
-            validate.Regexp(r"^[^\x00]*\Z", error="Tên giấy tờ có ký tự không hợp lệ."),
+            PLAIN_TEXT,
         ],
         metadata={"description": "Tên giấy tờ (the file's name when left empty)"},
     )

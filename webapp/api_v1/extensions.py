@@ -19,8 +19,8 @@ from engine.deadlines.models import PENDING, STATE_LABELS
 from engine.dossiers.models import Dossier
 from webapp.api_v1.errors import ApiErrorSchema
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
-from webapp.api_v1.integers import INTEGER_MAX, stored_integer
-from webapp.api_v1.officer_actions import TEXT
+from webapp.api_v1.integers import id_segment, stored_integer
+from webapp.api_v1.posted import PLAIN_TEXT
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
@@ -37,7 +37,7 @@ leader_blp = Blueprint(
     description="Lãnh đạo đơn vị xem xét đề nghị gia hạn: đồng ý hoặc không đồng ý.",
 )
 
-REQUEST = f"/<int(min=1, max={INTEGER_MAX}):request_id>"
+REQUEST = "/" + id_segment("request_id")
 DECIDED = "Someone decided the request first (it is no longer pending)."
 
 
@@ -64,7 +64,7 @@ class ExtensionRequestListSchema(Schema):
 
 class NewExtensionRequestSchema(Schema):
     reason = fields.String(
-        required=True, validate=TEXT, metadata={"description": "Lý do chậm trễ (Mẫu 04)"}
+        required=True, validate=PLAIN_TEXT, metadata={"description": "Lý do chậm trễ (Mẫu 04)"}
     )
     working_days = stored_integer(
         0,
@@ -80,7 +80,7 @@ class NewExtensionRequestSchema(Schema):
 
 
 class RefusalSchema(Schema):
-    refusal_reason = fields.String(required=True, validate=TEXT)
+    refusal_reason = fields.String(required=True, validate=PLAIN_TEXT)
 
 
 class DecisionListArgs(Schema):

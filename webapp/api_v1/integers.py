@@ -12,10 +12,6 @@ from marshmallow import fields, validate
 INTEGER_MAX = 2**31 - 1
 
 
-#: a URL converter for ids in a path: a larger number is a 404, not a query that overflows
-ID_CONVERTER = f"int(max={INTEGER_MAX})"
-
-
 def stored_integer(
     minimum: int = 1, maximum: int = INTEGER_MAX, *, strict: bool = True, **kwargs
 ) -> fields.Integer:

@@ -20,13 +20,13 @@ from engine.dossiers.rewind import (
     return_to_previous_step,
     undo_last_action,
 )
-from engine.errors import InvalidInput
 from engine.tasks.assignment import assign_task
 from engine.tasks.completion import claim_task, complete_task, release_task
 from engine.tasks.form_defaults import TaskForm, get_task_form
 from webapp.api.schemas import DossierSchema, TaskSchema
-from webapp.api_v1.errors import ApiErrorSchema, error_response
-from webapp.api_v1.integers import INTEGER_MAX, stored_integer
+from webapp.api_v1.errors import ApiErrorSchema
+from webapp.api_v1.integers import id_segment, stored_integer
+from webapp.api_v1.posted import PLAIN_TEXT
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
@@ -43,10 +43,7 @@ dossier_blp = Blueprint(
     description="Thao tác của cán bộ trên hồ sơ: hoàn tác, chuyển về bước đã qua.",
 )
 
-#: a task id the database can hold; a larger one is no route (404), never a database error
-TASK = f"/<int(min=1, max={INTEGER_MAX}):task_id>"
-#: free text the history keeps (reasons, notes); PostgreSQL text holds no NUL character
-TEXT = validate.Regexp(r"^[^\x00]*\Z", error="Nội dung có ký tự không hợp lệ.")
+TASK = "/" + id_segment("task_id")
 TASK_AFTER = "The task, with its new version and holder"
 AFTER_COMPLETE = "The dossier at its next step (the task is done)"
 AFTER_RETURN = "The dossier, back at the step before (reopened for that step's last worker)"
@@ -97,7 +94,7 @@ class CompleteArgs(Schema):
 
 class ForwardArgs(Schema):
     to_user_id = stored_integer(required=True, metadata={"description": "A colleague's user id"})
-    note = fields.String(load_default="", validate=[validate.Length(max=2000), TEXT])
+    note = fields.String(load_default="", validate=[validate.Length(max=2000), PLAIN_TEXT])
 
 
 class AssignArgs(Schema):
@@ -105,11 +102,11 @@ class AssignArgs(Schema):
 
 
 class ReasonArgs(Schema):
-    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), TEXT])
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), PLAIN_TEXT])
 
 
 class MoveStepArgs(ReasonArgs):
-    bpmn_id = fields.String(required=True, validate=[validate.Length(min=1, max=255), TEXT])
+    bpmn_id = fields.String(required=True, validate=[validate.Length(min=1, max=255), PLAIN_TEXT])
 
 
 class StepSchema(Schema):
@@ -140,18 +137,9 @@ def complete(args: dict, task_id: int):
     """Complete the task with its form's data: answers with the dossier at its next step.
 
     Refused form data is 422 with each field's message, and nothing changes."""
-    try:
-        with transaction(db.session):
-            task = complete_task(
-                db.session,
-                signed_in_actor(),
-                task_id,
-                args["data"],
-                expected_version=args["version"],
-            )
-    except InvalidInput as error:
-        return error_response(
-            422, "invalid_input", error.message, "The form data was refused.", error.field_errors
+    with transaction(db.session):
+        task = complete_task(
+            db.session, signed_in_actor(), task_id, args["data"], expected_version=args["version"]
         )
     return task.dossier
 

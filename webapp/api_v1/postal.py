@@ -16,6 +16,7 @@ from engine.receipts.queries import get_receipt_by_lookup_code
 from forms.documents.amount_words import amount_in_words
 from forms.documents.receipt import METHOD_LABELS
 from webapp.api_v1.integers import stored_integer
+from webapp.api_v1.posted import PLAIN_TEXT
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 
@@ -31,15 +32,14 @@ receipt_blp = Blueprint(
     url_prefix="/receipts",
     description="Kiểm tra biên lai điện tử theo mã in dưới mã QR (công khai).",
 )
-NO_TEXT_NUL = validate.Regexp(r"^[^\x00]*\Z", error="Có ký tự không hợp lệ.")
 
 
 class PostageArgsSchema(Schema):
-    procedure_code = fields.String(required=True, validate=[validate.Length(1, 50), NO_TEXT_NUL])
+    procedure_code = fields.String(required=True, validate=[validate.Length(1, 50), PLAIN_TEXT])
     pickup = fields.Boolean(load_default=False, metadata={"description": "Bưu điện đến lấy hồ sơ"})
     delivery = fields.Boolean(load_default=False, metadata={"description": "Trả kết quả tận nhà"})
-    address = fields.String(required=True, validate=[validate.Length(1, 500), NO_TEXT_NUL])
-    phone = fields.String(required=True, validate=[validate.Length(1, 20), NO_TEXT_NUL])
+    address = fields.String(required=True, validate=[validate.Length(1, 500), PLAIN_TEXT])
+    phone = fields.String(required=True, validate=[validate.Length(1, 20), PLAIN_TEXT])
     agency_id = stored_integer(
         strict=False, load_default=None, metadata={"description": "Receiving unit"}
     )

@@ -9,13 +9,16 @@ import json
 
 from flask import request
 from flask_smorest import abort
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, validate
 
 from webapp.portal.uploads import posted_single_file
 
 MULTIPART = "multipart/form-data"
 #: a document slot's file part is named as the portal's field: doc_<document code>
 SLOT_PART_PREFIX = "doc_"
+#: free text a write stores (a reason, a name): PostgreSQL text holds no NUL character, so one
+#: is refused as the field's error rather than failing in the database
+PLAIN_TEXT = validate.Regexp(r"^[^\x00]*\Z", error="Có ký tự không hợp lệ.")
 
 
 def posted_payload(schema: Schema) -> dict:
@@ -79,5 +82,19 @@ def multipart_body(payload_description: str, files_description: str) -> dict:
             "type": "string",
             "format": "binary",
             "description": files_description,
+        },
+    }
+
+
+def json_or_multipart_body(schema: type[Schema], files_description: str) -> dict:
+    """The OpenAPI request body of an operation taking `schema` as JSON, or as the `payload`
+    part of a multipart post beside its files."""
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": schema},
+            "multipart/form-data": {
+                "schema": multipart_body(f"{schema.__name__} as JSON text", files_description)
+            },
         },
     }

@@ -13,7 +13,7 @@ from engine.dossiers.models import Dossier
 from engine.dossiers.results import attach_result_file, get_result_file, visible_result_files
 from webapp.api_v1.downloads import download_doc, stored_file_download
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
-from webapp.api_v1.integers import INTEGER_MAX
+from webapp.api_v1.integers import id_segment
 from webapp.api_v1.posted import MULTIPART, posted_attachment, posted_payload
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
@@ -27,7 +27,7 @@ blp = Blueprint(
 )
 
 #: a result file's id the database can hold; a larger one is no route (404)
-RESULT = f"/<code>/results/<int(min=1, max={INTEGER_MAX}):document_id>"
+RESULT = "/<code>/results/" + id_segment("document_id")
 #: the multipart part holding the file
 FILE_PART = "file"
 

@@ -12,7 +12,7 @@ from engine.postal.shipments import PostalChoice
 from webapp.api.schemas import DossierSchema
 from webapp.api_v1.idempotency import KEY_PARAMETER, answer_once
 from webapp.api_v1.integers import stored_integer
-from webapp.api_v1.posted import multipart_body, posted_payload, posted_slot_files
+from webapp.api_v1.posted import json_or_multipart_body, posted_payload, posted_slot_files
 from webapp.auth import signed_in_actor
 from webapp.extensions import db
 from webapp.file_storage import file_storage
@@ -54,18 +54,9 @@ class SubmissionSchema(Schema):
 @blp.post("/")
 @blp.doc(
     parameters=[KEY_PARAMETER],
-    requestBody={
-        "required": True,
-        "content": {
-            "application/json": {"schema": SubmissionSchema},
-            "multipart/form-data": {
-                "schema": multipart_body(
-                    "SubmissionSchema as JSON text",
-                    "doc_<document code>: the file of that required document",
-                )
-            },
-        },
-    },
+    requestBody=json_or_multipart_body(
+        SubmissionSchema, "doc_<document code>: the file of that required document"
+    ),
 )
 @blp.response(201, DossierSchema)
 def submit_dossier():
