@@ -35,6 +35,7 @@ from engine.users.actor import Actor
 #: a key answers retries this long, then the worker deletes it
 KEEP = timedelta(hours=24)
 HEADER = "Idempotency-Key"
+IN_PROGRESS = "Yêu cầu cùng khóa đang được xử lý, vui lòng thử lại."
 #: 1–255 printable ASCII characters (what an HTTP header carries unchanged)
 KEY_PATTERN = re.compile(r"[\x20-\x7e]{1,255}")
 
@@ -111,7 +112,7 @@ def perform_once(
         return Outcome(status, body)
     reserved, earlier = _reserve(session, request)
     if earlier is not None:
-        return Outcome(earlier.response_status, earlier.response_body, replayed=True)
+        return _replay(earlier)
     status, body = operation()
     reserved.response_status = status
     reserved.response_body = body
@@ -126,9 +127,7 @@ def reserve_key(session: Session, request: IdempotentRequest) -> Outcome | None:
     for this call; an Outcome: the earlier call's answer. A retry arriving while the key is
     reserved but not yet answered is a Conflict (try again in a moment)."""
     _reserved, earlier = _reserve(session, request)
-    if earlier is None:
-        return None
-    return Outcome(earlier.response_status, earlier.response_body, replayed=True)
+    return None if earlier is None else _replay(earlier)
 
 
 def record_answer(session: Session, request: IdempotentRequest, status: int, body: dict) -> None:
@@ -165,15 +164,19 @@ def _reserve(
             # a concurrent first call with this key committed while we waited on its row
             earlier = _find(session, request)
             if earlier is None:
-                raise Conflict("Yêu cầu cùng khóa đang được xử lý, vui lòng thử lại.") from None
+                raise Conflict(IN_PROGRESS) from None
         else:
             return row, None
     if earlier.endpoint != request.endpoint or earlier.fingerprint != request.fingerprint:
         raise KeyReused()
     if earlier.response_status is None:
         # reserved by a call still waiting on its provider (reserve_key)
-        raise Conflict("Yêu cầu cùng khóa đang được xử lý, vui lòng thử lại.")
+        raise Conflict(IN_PROGRESS)
     return None, earlier
+
+
+def _replay(earlier: IdempotencyKey) -> Outcome:
+    return Outcome(earlier.response_status, earlier.response_body, replayed=True)
 
 
 def _find(session: Session, request: IdempotentRequest) -> IdempotencyKey | None:
