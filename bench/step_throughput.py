@@ -5,8 +5,9 @@ Prints, for the shipped birth-registration process:
   JSON serialize/deserialize round trip (what any persistent engine must at least do);
 - the platform's steps/s through engine services (lock, load, validate, complete, run, save,
   read model, history, outbox, commit) on SQLite and, with MOTCUA_BENCH_POSTGRES_URL, PostgreSQL;
-- the ratio platform/raw per step, and full lifecycles per second (1 submission + 4 tasks)
-  with 1, 2 and 4 processes;
+- the ratio platform/raw per step, where a step's time goes (statements sent and the time
+  waiting for them, the commit, the rest: Python), and full lifecycles per second
+  (1 submission + 4 tasks) with 1, 2 and 4 processes;
 - on PostgreSQL, the step p50 with the database holding 1,000 dossiers and again after filling
   it to --volume dossiers (default 1,000,000: copies of a real dossier with one history event
   each and one open task in five, inserted by SQL, then VACUUM ANALYZE).
@@ -90,8 +91,33 @@ def _prepare_database(url: str) -> None:
         load_demo_data(session)
 
 
-def _platform_run(url: str, lifecycles: int) -> tuple[int, float, list[float], int]:
-    """Run lifecycles; return (steps, seconds, per-step ms, state bytes)."""
+class StatementClock:
+    """Statements the steps send and the time spent waiting for their answers (the driver's
+    `execute`, so the database's work and the round trip) and for their commits: what is left
+    of a step's time is Python (SQLAlchemy, SpiffWorkflow, the platform's own code)."""
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import event
+
+        self.statements, self.executing, self.committing = 0, 0.0, 0.0
+        self.counting = False
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, connection, *_args) -> None:
+        connection.info["bench_started"] = time.perf_counter()
+
+    def _after(self, connection, *_args) -> None:
+        if self.counting:
+            self.statements += 1
+            self.executing += time.perf_counter() - connection.info["bench_started"]
+
+
+def _platform_run(
+    url: str, lifecycles: int, clock_out: dict | None = None
+) -> tuple[int, float, list[float], int]:
+    """Run lifecycles; return (steps, seconds, per-step ms, state bytes). With `clock_out`,
+    also fill it with the steps' statement count, statement and commit time (ms per step)."""
     from sqlalchemy import select
 
     from engine.db import make_engine, make_session_factory, transaction
@@ -102,9 +128,9 @@ def _platform_run(url: str, lifecycles: int) -> tuple[int, float, list[float], i
     from engine.users.models import User
     from engine.workflow.models import WorkflowState
 
-    sessions = make_session_factory(
-        make_engine(url, pool_size=2) if "postgres" in url else make_engine(url)
-    )
+    engine = make_engine(url, pool_size=2) if "postgres" in url else make_engine(url)
+    sessions = make_session_factory(engine)
+    clock = StatementClock(engine)
     with sessions() as session:
         ids = dict(session.execute(select(User.username, User.id)).all())
         actors = {
@@ -118,8 +144,13 @@ def _platform_run(url: str, lifecycles: int) -> tuple[int, float, list[float], i
     started = time.perf_counter()
     for _ in range(lifecycles):
         t = time.perf_counter()
-        with sessions() as session, transaction(session):
-            dossier_id = submit_dossier(session, actors["congdan"], "1.001193", application).id
+        with sessions() as session:
+            clock.counting = True
+            with transaction(session):
+                dossier_id = submit_dossier(session, actors["congdan"], "1.001193", application).id
+                committing = time.perf_counter()
+            clock.committing += time.perf_counter() - committing
+            clock.counting = False
         timings.append(time.perf_counter() - t)
         steps += 1
         while True:
@@ -132,10 +163,23 @@ def _platform_run(url: str, lifecycles: int) -> tuple[int, float, list[float], i
                     break
                 task_id, bpmn_id, role = task.id, task.bpmn_id, task.role
             t = time.perf_counter()
-            with sessions() as session, transaction(session):
-                complete_task(session, actors[holder[role]], task_id, TASK_DATA[bpmn_id])
+            with sessions() as session:
+                clock.counting = True
+                with transaction(session):
+                    complete_task(session, actors[holder[role]], task_id, TASK_DATA[bpmn_id])
+                    committing = time.perf_counter()
+                clock.committing += time.perf_counter() - committing
+                clock.counting = False
             timings.append(time.perf_counter() - t)
             steps += 1
+    if clock_out is not None:
+        clock_out.update(
+            statements=clock.statements / steps,
+            executing=clock.executing * 1000 / steps,
+            committing=clock.committing * 1000 / steps,
+            step=sum(timings) * 1000 / steps,
+        )
+    engine.dispose()
     return steps, time.perf_counter() - started, [x * 1000 for x in timings], size
 
 
@@ -153,7 +197,8 @@ def platform_figures(name: str, url: str, lifecycles: int, raw_rate: float) -> f
     """Print the figures; return the step p50 in ms."""
     _prepare_database(url)
     _platform_run(url, 3)  # warm caches
-    steps, seconds, timings, size = _platform_run(url, lifecycles)
+    clock: dict = {}
+    steps, seconds, timings, size = _platform_run(url, lifecycles, clock)
     rate = steps / seconds
     timings.sort()
     p50, p95 = statistics.median(timings), timings[int(len(timings) * 0.95)]
@@ -161,6 +206,12 @@ def platform_figures(name: str, url: str, lifecycles: int, raw_rate: float) -> f
     ratio = raw_rate / rate
     print(f"  platform steps/s:          {rate:8.1f}   (platform/raw step time: {ratio:.2f}x)")
     print(f"  step p50 / p95 (ms):       {p50:8.2f} / {p95:.2f}")
+    python = clock["step"] - clock["executing"] - clock["committing"]
+    print(
+        f"  a step's mean {clock['step']:.2f} ms: {clock['statements']:.1f} statements "
+        f"{clock['executing']:.2f} ms, commit {clock['committing']:.2f} ms, "
+        f"Python {python:.2f} ms"
+    )
     print(f"  lifecycles/s, 1 process:   {lifecycles / seconds:8.1f}")
     print(f"  workflow state per dossier: {size / 1024:7.1f} KB")
     for processes in (2, 4):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engine.configuration.cache import watch
 from engine.db import Base
 
 
@@ -29,3 +30,6 @@ class Agency(Base):
 
     def __repr__(self) -> str:
         return f"<Agency {self.code} {self.name!r}>"
+
+
+watch(Agency)

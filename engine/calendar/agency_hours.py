@@ -19,6 +19,7 @@ from engine.agencies.models import Agency
 from engine.agencies.tree import administered_agency_ids, agency_tree, require_admin_of
 from engine.calendar.models import AgencyReceptionCutoff, AgencyWorkingWindow
 from engine.calendar.working_days import Window, agency_cutoff, agency_windows
+from engine.configuration.cache import configuration_changed
 from engine.errors import InvalidInput, NotFound
 from engine.users.actor import Actor
 from engine.users.admin_audit import record_admin_change
@@ -100,6 +101,8 @@ def set_agency_hours(
         raise InvalidInput("Giờ làm việc chưa hợp lệ.", errors)
 
     before = _described(agency_windows(session, agency_id), agency_cutoff(session, agency_id))
+    # a core delete: the watch on these models sees only the ORM's changes
+    configuration_changed(session)
     session.execute(delete(AgencyWorkingWindow).where(AgencyWorkingWindow.agency_id == agency_id))
     for opens, closes in sorted(parsed):
         session.add(AgencyWorkingWindow(agency_id=agency_id, opens_at=opens, closes_at=closes))
@@ -123,6 +126,8 @@ def reset_agency_hours(session: Session, actor: Actor, agency_id: int) -> Agency
     """Drop the agency's own rows: it keeps its parent's hours (or the national default)."""
     agency = _administered_agency(session, actor, agency_id)
     before = _described(agency_windows(session, agency_id), agency_cutoff(session, agency_id))
+    # core deletes: the watch on these models sees only the ORM's changes
+    configuration_changed(session)
     session.execute(delete(AgencyWorkingWindow).where(AgencyWorkingWindow.agency_id == agency_id))
     session.execute(
         delete(AgencyReceptionCutoff).where(AgencyReceptionCutoff.agency_id == agency_id)

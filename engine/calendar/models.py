@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine.configuration.cache import watch
 from engine.db import Base
 
 
@@ -96,3 +97,9 @@ class AgencyReceptionCutoff(Base):
     )
     #: local time (Asia/Ho_Chi_Minh) from which a reception counts from the next working day
     cutoff: Mapped[time] = mapped_column(Time)
+
+
+# cached per process with the calendar of a step (engine/calendar/working_days.py)
+watch(CalendarOverride)
+watch(AgencyWorkingWindow)
+watch(AgencyReceptionCutoff)

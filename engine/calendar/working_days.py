@@ -46,6 +46,7 @@ from engine.calendar.models import (
     CalendarOverride,
     OverrideKind,
 )
+from engine.configuration.cache import cached
 
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: a dossier received at or after this local time counts from the next working day
@@ -390,6 +391,16 @@ def calendar_from_session(
     if agency_id is None:
         rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
         return _calendar(rows, **settings)
+    if not settings:
+        # a step's calendar: this process's copy while the configuration is unchanged
+        # (calendar rows and agencies are watched; the calendar is immutable)
+        return cached(
+            session, ("calendar", agency_id), lambda: _agency_calendar(session, agency_id)
+        )
+    return _agency_calendar(session, agency_id, **settings)
+
+
+def _agency_calendar(session: Session, agency_id: int, **settings) -> WorkingCalendar:
     overrides, windows, cutoffs = [], [], []
     for part, day, kind, first, second, depth in session.execute(
         _step_calendar_query(), {"agency_id": agency_id}

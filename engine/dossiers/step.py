@@ -14,13 +14,14 @@ from datetime import datetime
 from functools import cache
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import Select, or_, select, text
+from sqlalchemy import Select, bindparam, or_, select, text
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from engine.agencies.models import Agency
 from engine.calendar.deadlines import dossier_deadline, parse_target_duration
 from engine.calendar.working_days import WorkingCalendar, calendar_from_session
-from engine.configuration.cache import generation_token, remember_generation
+from engine.configuration.cache import attached, generation_token, remember_generation
 from engine.dossiers.interagency import settle_agencies, task_agency_id
 from engine.dossiers.models import Dossier, DossierEvent
 from engine.dossiers.notices import (
@@ -38,6 +39,7 @@ from engine.postal.shipments import (
     ensure_posted_in,
     order_result_delivery,
 )
+from engine.procedures.models import Procedure, ProcedureVersion
 from engine.signing.requests import ensure_results_signed
 from engine.tasks.due_state import refresh_task_due_times, running_due_at
 from engine.tasks.models import CANCELLED, OPEN, Task
@@ -70,7 +72,7 @@ class StepRecord:
 
 def lock_dossier(session: Session, dossier_id: int) -> Dossier:
     """SELECT ... FOR UPDATE: one step per dossier at a time (SQLite: BEGIN IMMEDIATE)."""
-    dossier = _locked(session, _locking(Dossier.id == dossier_id))
+    dossier = _locked(session, _dossier_lock(), {"dossier_id": dossier_id})
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     # read again under the lock when the step asks for them
@@ -79,18 +81,16 @@ def lock_dossier(session: Session, dossier_id: int) -> Dossier:
 
 
 def _locking(condition) -> Select:
-    """The dossier row locked, with what every step reads of it (its procedure, version,
-    agency, workflow state, timer, postal shipments, the applicant's account and channels) and
-    the configuration generation in the same statement rather than eight more; only the
-    dossier row is locked.
+    """The dossier row locked, with what every step reads of it (workflow state, timer, postal
+    shipments, the applicant's account and channels) and the configuration generation in the
+    same statement rather than six more; only the dossier row is locked. Its procedure,
+    version and agency come from this process's copies (`_attach_configuration`): building
+    them from joined rows cost more than the rest of the lock (bench/README.md).
     """
     return (
         select(Dossier, generation_token().scalar_subquery())
         .where(condition)
         .options(
-            joinedload(Dossier.procedure_version, innerjoin=True),
-            joinedload(Dossier.procedure, innerjoin=True),
-            joinedload(Dossier.agency, innerjoin=True),
             joinedload(Dossier.workflow_state),
             joinedload(Dossier.timer),
             joinedload(Dossier.postal_shipments),
@@ -102,34 +102,67 @@ def _locking(condition) -> Select:
     )
 
 
-def _locked(session: Session, statement: Select) -> Dossier | None:
+# built once: constructing the statements and their loader options took a tenth of a step
+
+
+@cache
+def _dossier_lock() -> Select:
+    return _locking(Dossier.id == bindparam("dossier_id"))
+
+
+@cache
+def _task_lock() -> Select:
+    task_dossier = select(Task.dossier_id).where(Task.id == bindparam("task_id"))
+    return _locking(Dossier.id == task_dossier.scalar_subquery())
+
+
+@cache
+def _task_and_open_tasks() -> Select:
+    return (
+        select(Task)
+        .where(
+            Task.dossier_id == bindparam("dossier_id"),
+            or_(Task.state == OPEN, Task.id == bindparam("task_id")),
+        )
+        .order_by(Task.id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _locked(session: Session, statement: Select, parameters: dict) -> Dossier | None:
     if session.get_bind().dialect.name == "postgresql":
-        # the lock joins eight tables, each by key: planning their join orders took 1.8 ms,
-        # the query itself 0.15 ms; in the order written it plans in 0.4 ms (bench/README.md).
+        # the lock joins six relations, each by key: planning their join orders costs more
+        # than the query; in the order written it plans in a fraction (bench/README.md).
         # For this transaction only: a step's other statements join little.
         session.execute(text("SET LOCAL join_collapse_limit = 1"))
-    row = session.execute(statement).unique().one_or_none()
+    row = session.execute(statement, parameters).unique().one_or_none()
     if row is None:
         return None
     dossier, token = row
     remember_generation(session, token)
+    _attach_configuration(session, dossier)
     return dossier
+
+
+def _attach_configuration(session: Session, dossier: Dossier) -> None:
+    """Give the dossier its configuration rows, so reading `dossier.procedure` and the others
+    does not ask the database."""
+    for name, model, ident in (
+        ("procedure_version", ProcedureVersion, dossier.procedure_version_id),
+        ("procedure", Procedure, dossier.procedure_id),
+        ("agency", Agency, dossier.agency_id),
+    ):
+        set_committed_value(dossier, name, attached(session, model, ident))
 
 
 def lock_task(session: Session, task_id: int) -> Task:
     """Lock the task's dossier, then read the task and the dossier's open tasks, in one
     statement, as the lock holder sees them."""
-    dossier = _locked(
-        session,
-        _locking(Dossier.id == select(Task.dossier_id).where(Task.id == task_id).scalar_subquery()),
-    )
+    dossier = _locked(session, _task_lock(), {"task_id": task_id})
     if dossier is None:
         raise NotFound("Không tìm thấy công việc.")
     tasks = session.scalars(
-        select(Task)
-        .where(Task.dossier_id == dossier.id, or_(Task.state == OPEN, Task.id == task_id))
-        .order_by(Task.id)
-        .execution_options(populate_existing=True)
+        _task_and_open_tasks(), {"dossier_id": dossier.id, "task_id": task_id}
     ).all()
     task = next(row for row in tasks if row.id == task_id)
     set_committed_value(dossier, "open_tasks", [row for row in tasks if row.state == OPEN])
@@ -297,7 +330,7 @@ def _sync_tasks(
             due_at=_task_due_at(properties, dossier, calendar, now),
         )
         session.add(row)
-    session.flush()
+    # the new rows go out with the step's history event, in one flush
     set_committed_value(dossier, "open_tasks", list(open_rows.values()))
 
 

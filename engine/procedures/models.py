@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.agencies.models import Agency
+from engine.configuration.cache import watch
 from engine.db import Base
 from engine.timestamps import UTCDateTime, utcnow
 
@@ -131,3 +132,7 @@ class ProcedureAgency(Base):
         ForeignKey("procedures.id", ondelete="CASCADE"), index=True
     )
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+
+
+watch(Procedure)
+watch(ProcedureVersion)

@@ -45,7 +45,6 @@ def complete_task(
     task.state = COMPLETED
     task.completed_at = utcnow()
     task.completed_by_id = actor.user_id
-    session.flush()
     run_step(
         session,
         dossier,

@@ -14,6 +14,7 @@ from engine.calendar import (
     WorkingCalendar,
     calendar_from_session,
 )
+from engine.configuration.models import ConfigurationGeneration
 from engine.db import Base, make_engine, make_session_factory, transaction
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,7 +36,9 @@ def calendar() -> WorkingCalendar:
 @pytest.fixture
 def session(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'calendar.db'}")
-    Base.metadata.create_all(engine, tables=[CalendarOverride.__table__])
+    # an override's change reaches the steps' cached calendars through the generation row
+    tables = [CalendarOverride.__table__, ConfigurationGeneration.__table__]
+    Base.metadata.create_all(engine, tables=tables)
     with make_session_factory(engine)() as session:
         yield session
     engine.dispose()

@@ -1,11 +1,18 @@
-"""A step keeps connector settings and notice wordings between edits, and sees an edit at once."""
+"""A step keeps configuration (connector settings, notice wordings, its procedure, version and
+agency, the agency's calendar) between edits, and sees an edit at once."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import event
 
+from engine.agencies.administration import amend_agency
+from engine.calendar.overrides import add_override
+from engine.calendar.working_days import calendar_from_session
 from engine.connector_settings.settings import provider_settings, save_setting
 from engine.db import transaction
+from engine.dossiers.models import Dossier
 from engine.dossiers.step import lock_dossier
 from engine.notifications.templates import fingerprint, save_wording, wording_for
 from tests.factories import submit
@@ -86,3 +93,73 @@ def test_without_a_step_lock_every_read_goes_to_the_database(demo, session_facto
     again, _ = _statements(session_factory, plain_read)
     assert any("connector_settings" in s for s in first)
     assert any("connector_settings" in s for s in again)
+
+
+def _configuration_reads(statements: list[str]) -> list[str]:
+    tables = ("FROM procedure_versions", "FROM procedures", "FROM agencies", "agency_chain")
+    return [s for s in statements if any(table in s for table in tables)]
+
+
+def test_a_step_reads_its_procedure_and_agency_once_then_sees_a_rename_at_once(
+    demo, session_factory
+):
+    dossier_id, _ = submit(session_factory, demo.actor("congdan"))
+
+    def names_in_a_step(session):
+        dossier = lock_dossier(session, dossier_id)
+        return dossier.procedure.name, dossier.agency.name, dossier.procedure_version.process_id
+
+    first, before = _statements(session_factory, names_in_a_step)
+    again, cached = _statements(session_factory, names_in_a_step)
+    assert _configuration_reads(first)
+    assert _configuration_reads(again) == []
+    assert cached == before
+
+    admin = demo.actor("quantritinh")
+    with session_factory() as session, transaction(session):
+        agency_id = session.get(Dossier, dossier_id).agency_id
+        amend_agency(session, admin, agency_id, {"name": "UBND phường Mới"})
+    _, renamed = _statements(session_factory, names_in_a_step)
+    assert renamed == (before[0], "UBND phường Mới", before[2])
+
+    with session_factory() as session, transaction(session):
+        procedure = session.get(Dossier, dossier_id).procedure
+        procedure.name = "Đăng ký khai sinh (đã sửa)"
+    _, edited = _statements(session_factory, names_in_a_step)
+    assert edited[0] == "Đăng ký khai sinh (đã sửa)"
+
+
+def test_a_cached_procedure_record_cannot_be_changed_by_its_reader(demo, session_factory):
+    dossier_id, _ = submit(session_factory, demo.actor("congdan"))
+    for _ in range(2):  # the second lock builds the procedure from the cache
+        with session_factory() as session, transaction(session):
+            record = lock_dossier(session, dossier_id).procedure.record
+            record["fees"] = "changed in place"
+    with session_factory() as session, transaction(session):
+        assert lock_dossier(session, dossier_id).procedure.record.get("fees") != "changed in place"
+
+
+def test_a_step_sees_a_day_off_entered_since_its_calendar_was_cached(demo, session_factory):
+    dossier_id, _ = submit(session_factory, demo.actor("congdan"))
+    day = date(2030, 3, 4)  # a Monday
+
+    def is_working_in_a_step(session):
+        dossier = lock_dossier(session, dossier_id)
+        return calendar_from_session(session, dossier.agency_id).is_working_day(day)
+
+    _, working = _statements(session_factory, is_working_in_a_step)
+    again, still = _statements(session_factory, is_working_in_a_step)
+    assert working and still
+    assert [s for s in again if "agency_chain" in s] == []
+    admin = demo.actor("quantritinh")
+    with session_factory() as session, transaction(session):
+        add_override(
+            session,
+            admin,
+            day="04/03/2030",
+            kind="day_off",
+            reason="Nghỉ bù",
+            today=date(2030, 1, 1),
+        )
+    _, after = _statements(session_factory, is_working_in_a_step)
+    assert after is False
