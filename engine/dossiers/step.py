@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import Select, bindparam, or_, select, text
+from sqlalchemy import ColumnElement, Select, bindparam, select, text
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -72,76 +72,91 @@ class StepRecord:
 
 def lock_dossier(session: Session, dossier_id: int) -> Dossier:
     """SELECT ... FOR UPDATE: one step per dossier at a time (SQLite: BEGIN IMMEDIATE)."""
-    dossier = _locked(session, _dossier_lock(), {"dossier_id": dossier_id})
+    dossier = _locked(session, "dossier_id", dossier_id)
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
-    # read again under the lock when the step asks for them
-    session.expire(dossier, ["open_tasks"])
     return dossier
 
 
-def _locking(condition) -> Select:
-    """The dossier row locked, with what every step reads of it (workflow state, timer, postal
-    shipments, the applicant's account and channels) and the configuration generation in the
-    same statement rather than six more; only the dossier row is locked. Its procedure,
-    version and agency come from this process's copies (`_attach_configuration`): building
-    them from joined rows cost more than the rest of the lock (bench/README.md).
+def lock_task(session: Session, task_id: int) -> Task:
+    """Lock the task's dossier and read its open tasks with it; the task itself, when no
+    longer open, as the lock holder sees it."""
+    dossier = _locked(session, "task_id", task_id)
+    if dossier is None:
+        raise NotFound("Không tìm thấy công việc.")
+    task = next((row for row in dossier.open_tasks if row.id == task_id), None)
+    if task is None:
+        task = session.get(Task, task_id, populate_existing=True)
+    # the session holds loaded objects weakly: hand the locked dossier to the task, or reading
+    # `task.dossier` would load it again
+    set_committed_value(task, "dossier", dossier)
+    return task
+
+
+def _locked(session: Session, key: str, ident: int) -> Dossier | None:
+    """Lock the dossier row (by its id or a task's), then read it with what a step reads.
+
+    Two statements on PostgreSQL: a statement that waited for a row lock sees the locked row as
+    the other step committed it, but the rows it joins as they were when it began (READ
+    COMMITTED), so a lock that joined the workflow state handed the second of two concurrent
+    steps the state before the first one's change. The read after the lock sees every commit
+    made before the lock was granted. SQLite's BEGIN IMMEDIATE already holds the write lock.
     """
-    return (
-        select(Dossier, generation_token().scalar_subquery())
-        .where(condition)
-        .options(
-            joinedload(Dossier.workflow_state),
-            joinedload(Dossier.timer),
-            joinedload(Dossier.postal_shipments),
-            joinedload(Dossier.applicant),
-            joinedload(Dossier.applicant_channels),
-        )
-        .with_for_update(of=Dossier)
-        .execution_options(populate_existing=True)
-    )
-
-
-# built once: constructing the statements and their loader options took a tenth of a step
-
-
-@cache
-def _dossier_lock() -> Select:
-    return _locking(Dossier.id == bindparam("dossier_id"))
-
-
-@cache
-def _task_lock() -> Select:
-    task_dossier = select(Task.dossier_id).where(Task.id == bindparam("task_id"))
-    return _locking(Dossier.id == task_dossier.scalar_subquery())
-
-
-@cache
-def _task_and_open_tasks() -> Select:
-    return (
-        select(Task)
-        .where(
-            Task.dossier_id == bindparam("dossier_id"),
-            or_(Task.state == OPEN, Task.id == bindparam("task_id")),
-        )
-        .order_by(Task.id)
-        .execution_options(populate_existing=True)
-    )
-
-
-def _locked(session: Session, statement: Select, parameters: dict) -> Dossier | None:
     if session.get_bind().dialect.name == "postgresql":
-        # the lock joins six relations, each by key: planning their join orders costs more
+        ident = session.scalar(_row_lock(key), {key: ident})
+        if ident is None:
+            return None
+        key = "dossier_id"
+        # the read joins seven relations, each by key: planning their join orders cost more
         # than the query; in the order written it plans in a fraction (bench/README.md).
         # For this transaction only: a step's other statements join little.
         session.execute(text("SET LOCAL join_collapse_limit = 1"))
-    row = session.execute(statement, parameters).unique().one_or_none()
+    row = session.execute(_step_reading(key), {key: ident}).unique().one_or_none()
     if row is None:
         return None
     dossier, token = row
     remember_generation(session, token)
     _attach_configuration(session, dossier)
     return dossier
+
+
+def _dossier_by(key: str) -> ColumnElement[bool]:
+    if key == "task_id":
+        task_dossier = select(Task.dossier_id).where(Task.id == bindparam("task_id"))
+        return Dossier.id == task_dossier.scalar_subquery()
+    return Dossier.id == bindparam("dossier_id")
+
+
+# both statements built once: constructing the read and its loader options took a tenth of
+# a step
+
+
+@cache
+def _row_lock(key: str) -> Select:
+    return select(Dossier.id).where(_dossier_by(key)).with_for_update()
+
+
+@cache
+def _step_reading(key: str) -> Select:
+    """The dossier with what every step reads of it (workflow state, timer, open tasks, postal
+    shipments, the applicant's account and channels) and the configuration generation, in one
+    statement rather than seven. Its procedure, version and agency come from this process's
+    copies (`_attach_configuration`): building them from joined rows cost more than the rest
+    of the statement (bench/README.md).
+    """
+    return (
+        select(Dossier, generation_token().scalar_subquery())
+        .where(_dossier_by(key))
+        .options(
+            joinedload(Dossier.workflow_state),
+            joinedload(Dossier.timer),
+            joinedload(Dossier.open_tasks),
+            joinedload(Dossier.postal_shipments),
+            joinedload(Dossier.applicant),
+            joinedload(Dossier.applicant_channels),
+        )
+        .execution_options(populate_existing=True)
+    )
 
 
 def _attach_configuration(session: Session, dossier: Dossier) -> None:
@@ -153,23 +168,6 @@ def _attach_configuration(session: Session, dossier: Dossier) -> None:
         ("agency", Agency, dossier.agency_id),
     ):
         set_committed_value(dossier, name, attached(session, model, ident))
-
-
-def lock_task(session: Session, task_id: int) -> Task:
-    """Lock the task's dossier, then read the task and the dossier's open tasks, in one
-    statement, as the lock holder sees them."""
-    dossier = _locked(session, _task_lock(), {"task_id": task_id})
-    if dossier is None:
-        raise NotFound("Không tìm thấy công việc.")
-    tasks = session.scalars(
-        _task_and_open_tasks(), {"dossier_id": dossier.id, "task_id": task_id}
-    ).all()
-    task = next(row for row in tasks if row.id == task_id)
-    set_committed_value(dossier, "open_tasks", [row for row in tasks if row.state == OPEN])
-    # the session holds loaded objects weakly: hand the locked dossier to the task, or reading
-    # `task.dossier` would load it again
-    set_committed_value(task, "dossier", dossier)
-    return task
 
 
 def run_step(
@@ -227,7 +225,7 @@ def run_step(
             queue_applicant_notice(
                 session, dossier, new_status, **status_notice_details(workflow, new_status)
             )
-    refresh_task_due_times(session, dossier, previous_due)
+    refresh_task_due_times(dossier, previous_due)
     _sync_tasks(session, dossier, workflow, calendar, now, first_step=first_step)
     _sync_timer(session, dossier, workflow, first_step=first_step)
     _enqueue_service_calls(session, dossier, workflow)

@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import or_, update
-from sqlalchemy.orm import Session
-
 from engine.calendar.working_days import WorkingCalendar
 from engine.dossiers.models import Dossier
-from engine.tasks.models import OPEN, Task
+from engine.tasks.models import OPEN
 
 
 class Urgency(StrEnum):
@@ -101,9 +98,7 @@ def running_due_at(dossier: Dossier) -> datetime | None:
     return None if dossier.paused_at is not None else dossier.due_at
 
 
-def refresh_task_due_times(
-    session: Session, dossier: Dossier, previous_due: datetime | None
-) -> None:
+def refresh_task_due_times(dossier: Dossier, previous_due: datetime | None) -> None:
     """Copy the dossier's running due time onto its open tasks, after every step.
 
     The inbox sorts and filters open tasks by `Task.due_at` through the task indexes alone,
@@ -116,12 +111,7 @@ def refresh_task_due_times(
     running = running_due_at(dossier)
     if running == previous_due:
         return
-    follows = Task.due_at.is_(None)
-    if previous_due is not None:
-        follows = or_(follows, Task.due_at == previous_due)
-    session.execute(
-        update(Task)
-        .where(Task.dossier_id == dossier.id, Task.state == OPEN, follows)
-        .values(due_at=running)
-        .execution_options(synchronize_session="fetch")
-    )
+    # the open tasks a step's lock read with the dossier: moved with the step's other changes
+    for task in dossier.open_tasks:
+        if task.state == OPEN and (task.due_at is None or task.due_at == previous_due):
+            task.due_at = running

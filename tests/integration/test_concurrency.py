@@ -73,3 +73,44 @@ def test_codes_are_unique_under_eight_concurrent_submissions(demo, session_facto
     codes = sorted(code for _, code in results)
     assert len(set(codes)) == 8
     assert [code[-4:] for code in codes] == [f"{n:04d}" for n in range(1, 9)]
+
+
+@pytest.mark.postgres
+def test_a_step_that_waited_for_the_lock_reads_what_the_first_step_committed(demo, session_factory):
+    """The second of two steps on one dossier must start from the first one's workflow state
+    and tasks, or it overwrites them (a lost update)."""
+    from sqlalchemy import update
+
+    from engine.dossiers.step import lock_dossier
+    from engine.workflow.models import WorkflowState
+
+    dossier_id, _ = submit(session_factory, demo.actor("congdan"))
+    task = open_task(session_factory, dossier_id)
+    first = session_factory()
+    lock_dossier(first, dossier_id)
+    first.execute(
+        update(WorkflowState)
+        .where(WorkflowState.dossier_id == dossier_id)
+        .values(state=WorkflowState.state + " ")
+    )
+    first.execute(update(Task).where(Task.id == task.id).values(state=COMPLETED))
+    seen: dict = {}
+
+    def second_step() -> None:
+        with session_factory() as session:
+            dossier = lock_dossier(session, dossier_id)
+            seen["state"] = dossier.workflow_state.state
+            seen["open"] = [row.id for row in dossier.open_tasks]
+            session.rollback()
+
+    waiting = threading.Thread(target=second_step)
+    waiting.start()
+    waiting.join(timeout=1)
+    assert waiting.is_alive(), "the second step did not wait for the first one's lock"
+    first.commit()
+    first.close()
+    waiting.join(timeout=30)
+    with session_factory() as session:
+        committed = session.get(WorkflowState, dossier_id).state
+    assert seen["state"] == committed
+    assert seen["open"] == []

@@ -89,7 +89,7 @@ def test_rows_are_coloured_by_the_time_left(app, demo, session_factory):
         session.get(Dossier, late).due_at = utcnow() - timedelta(days=3)
         session.get(Dossier, paused).paused_at = utcnow()
         for dossier_id in (late, paused):
-            refresh_task_due_times(session, session.get(Dossier, dossier_id), previous[dossier_id])
+            refresh_task_due_times(session.get(Dossier, dossier_id), previous[dossier_id])
     inbox = page(signed_in(app, "thuly"), "/can-bo/")
     assert re.search(r'urgency-overdue">Quá hạn \d+,\d ngày làm việc', inbox)
     assert 'urgency-paused">Tạm dừng' in inbox
@@ -168,7 +168,7 @@ def test_every_dashboard_figure_opens_a_list_of_that_many_rows(app, demo, sessio
             previous = running_due_at(dossier)
             for attribute, value in values.items():
                 setattr(dossier, attribute, value)
-            refresh_task_due_times(session, dossier, previous)
+            refresh_task_due_times(dossier, previous)
     task_id = open_task(session_factory, ids["Quá Hạn Một"], role="processing").id
     processing = signed_in(app, "thuly")
     processing.submit(f"/can-bo/cong-viec/{task_id}/nhan", {}, page="/can-bo/")

@@ -55,7 +55,7 @@ class InboxWorld:
             previous = running_due_at(dossier)
             dossier.due_at = due_at
             dossier.paused_at = paused_at
-            refresh_task_due_times(session, dossier, previous)
+            refresh_task_due_times(dossier, previous)
 
     def officer(self, username: str, name: str, roles: dict[str, int]) -> Actor:
         with self.session_factory() as session, transaction(session):
