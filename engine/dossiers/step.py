@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import ColumnElement, Select, bindparam, select, text
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -107,10 +107,6 @@ def _locked(session: Session, key: str, ident: int) -> Dossier | None:
         if ident is None:
             return None
         key = "dossier_id"
-        # the read joins seven relations, each by key: planning their join orders cost more
-        # than the query; in the order written it plans in a fraction (bench/README.md).
-        # For this transaction only: a step's other statements join little.
-        session.execute(text("SET LOCAL join_collapse_limit = 1"))
     row = session.execute(_step_reading(key), {key: ident}).unique().one_or_none()
     if row is None:
         return None
@@ -133,7 +129,15 @@ def _dossier_by(key: str) -> ColumnElement[bool]:
 
 @cache
 def _row_lock(key: str) -> Select:
-    return select(Dossier.id).where(_dossier_by(key)).with_for_update()
+    """The lock, which also sets `join_collapse_limit` for the transaction (SET LOCAL without a
+    round trip of its own): the read joins seven relations, each by key, and planning their
+    join orders cost more than the query; in the order written it plans in a fraction
+    (bench/README.md). A step's other statements join little."""
+    return (
+        select(Dossier.id, func.set_config("join_collapse_limit", "1", true()))
+        .where(_dossier_by(key))
+        .with_for_update()
+    )
 
 
 @cache
