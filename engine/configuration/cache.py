@@ -1,10 +1,12 @@
 """A per-process cache of configuration, keyed by the configuration generation's token.
 
-The step's locking statement reads the token in the same round trip as the dossier
-(`generation_token`), so a step knows whether what this process read earlier is still what
-the database holds without asking again; an edit changes the token in its own transaction
-(`configuration_changed`). A session that has not read the token, such as an admin page's,
-always reads the database.
+The step's read of its dossier reads the token in the same round trip (`generation_token`),
+so a step knows whether what this process read earlier is still what the database holds
+without asking again; an edit changes the token in its own transaction
+(`configuration_changed`, or by itself for the models given to `watch`). A session that has
+not read the token, such as an admin page's, always reads the database. Entries are dropped
+together when the token changes; until then they are bounded by the configuration rows a
+process has used (procedures, versions, agencies, calendars, settings, wordings).
 """
 
 from __future__ import annotations
@@ -126,9 +128,21 @@ def watch(model: type) -> None:
 def _row_changed(_mapper, connection, target) -> None:
     session = object_session(target)
     if session is not None:
+        if session.info.get(_CHANGED_IN_FLUSH):
+            return  # an import of 10,000 units changes the generation once, not 10,000 times
+        session.info[_CHANGED_IN_FLUSH] = True
         session.info.pop(_SESSION_KEY, None)
     connection.execute(
         update(ConfigurationGeneration)
         .where(ConfigurationGeneration.id == 1)
         .values(token=uuid4().hex)
     )
+
+
+_CHANGED_IN_FLUSH = "configuration_changed_in_flush"
+
+
+@event.listens_for(Session, "before_flush")
+def _flushing(session: Session, _context, _instances) -> None:
+    # reset at the start, not the end: a flush that failed half-way must not leave it set
+    session.info.pop(_CHANGED_IN_FLUSH, None)
