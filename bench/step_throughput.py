@@ -112,6 +112,19 @@ class StatementClock:
             self.statements += 1
             self.executing += time.perf_counter() - connection.info["bench_started"]
 
+    def step(self, sessions, work, *args):
+        """Run `work(session, *args)` as one step in its own transaction, counted; its result."""
+        from engine.db import transaction
+
+        with sessions() as session:
+            self.counting = True
+            with transaction(session):
+                result = work(session, *args)
+                committing = time.perf_counter()
+            self.committing += time.perf_counter() - committing
+            self.counting = False
+        return result
+
 
 def _platform_run(
     url: str, lifecycles: int, clock_out: dict | None = None
@@ -120,7 +133,7 @@ def _platform_run(
     also fill it with the steps' statement count, statement and commit time (ms per step)."""
     from sqlalchemy import select
 
-    from engine.db import make_engine, make_session_factory, transaction
+    from engine.db import make_engine, make_session_factory
     from engine.dossiers.submission import submit_dossier
     from engine.tasks.completion import complete_task
     from engine.tasks.models import OPEN, Task
@@ -144,13 +157,9 @@ def _platform_run(
     started = time.perf_counter()
     for _ in range(lifecycles):
         t = time.perf_counter()
-        with sessions() as session:
-            clock.counting = True
-            with transaction(session):
-                dossier_id = submit_dossier(session, actors["congdan"], "1.001193", application).id
-                committing = time.perf_counter()
-            clock.committing += time.perf_counter() - committing
-            clock.counting = False
+        dossier_id = clock.step(
+            sessions, submit_dossier, actors["congdan"], "1.001193", application
+        ).id
         timings.append(time.perf_counter() - t)
         steps += 1
         while True:
@@ -163,13 +172,7 @@ def _platform_run(
                     break
                 task_id, bpmn_id, role = task.id, task.bpmn_id, task.role
             t = time.perf_counter()
-            with sessions() as session:
-                clock.counting = True
-                with transaction(session):
-                    complete_task(session, actors[holder[role]], task_id, TASK_DATA[bpmn_id])
-                    committing = time.perf_counter()
-                clock.committing += time.perf_counter() - committing
-                clock.counting = False
+            clock.step(sessions, complete_task, actors[holder[role]], task_id, TASK_DATA[bpmn_id])
             timings.append(time.perf_counter() - t)
             steps += 1
     if clock_out is not None:

@@ -117,14 +117,12 @@ def _locked(session: Session, key: str, ident: int) -> Dossier | None:
 
 
 def _dossier_by(key: str) -> ColumnElement[bool]:
+    """The dossier by its id or by one of its tasks' id. The statements below are built once
+    per key (`cache`): constructing the read and its loader options took a tenth of a step."""
     if key == "task_id":
         task_dossier = select(Task.dossier_id).where(Task.id == bindparam("task_id"))
         return Dossier.id == task_dossier.scalar_subquery()
     return Dossier.id == bindparam("dossier_id")
-
-
-# both statements built once: constructing the read and its loader options took a tenth of
-# a step
 
 
 @cache
