@@ -92,11 +92,9 @@ def attached(session: Session, model: type[T], ident: int) -> T:
     def read() -> dict:
         row = session.get(model, ident)
         loaded.append(row)
-        columns = inspect(model).column_attrs.keys()
-        state = inspect(row).dict
-        return {key: _frozen(state[key]) for key in columns if key in state}
+        return _copy(model, row)
 
-    values = cached(session, ("row", model.__name__, ident), read)
+    values = cached(session, _row_key(model, ident), read)
     if loaded:
         return loaded[0]
     # a JSON column's value is the copy's own: a reader must not change it for the others
@@ -104,6 +102,36 @@ def attached(session: Session, model: type[T], ident: int) -> T:
     make_transient_to_detached(row)
     session.add(row)
     return row
+
+
+def cached_rows(
+    session: Session, model: type[T], key: tuple, find: Callable[[], list[T]]
+) -> list[T]:
+    """The `model` rows `find()` gives, from this process's copies (`attached`) while the
+    session's token still matches: only their ids are kept under `key`, so a submission finds
+    its procedure's version and receiving units without asking the database."""
+    found: list[T] = []
+
+    def ids() -> list[int]:
+        found.extend(find())
+        for row in found:  # the rows just read are the copies `attached` will give next time
+            if not inspect(row).modified:
+                cached(session, _row_key(model, row.id), lambda row=row: _copy(model, row))
+        return [row.id for row in found]
+
+    kept = cached(session, key, ids)
+    return found if found else [attached(session, model, ident) for ident in kept]
+
+
+def _row_key(model: type, ident: int) -> tuple:
+    return ("row", model.__name__, ident)
+
+
+def _copy(model: type, row: object) -> dict:
+    """The row's loaded columns, JSON values as text."""
+    columns = inspect(model).column_attrs.keys()
+    state = inspect(row).dict
+    return {key: _frozen(state[key]) for key in columns if key in state}
 
 
 class _JSONText(str):

@@ -221,8 +221,11 @@ def run_step(
         elif get_status(new_status).final and new_status != RETURNED:
             cancel_open_shipments(session, dossier)
         if new_status == RETURNED:
-            ensure_results_signed(session, dossier)
-            file_returned_results(session, dossier, workflow)
+            # reads of documents and signatures, which the step has not changed: the step's
+            # own changes still go out in its one flush
+            with session.no_autoflush:
+                ensure_results_signed(session, dossier)
+                file_returned_results(session, dossier, workflow)
         if new_status in STATUS_NOTICES:
             queue_applicant_notice(
                 session, dossier, new_status, **status_notice_details(workflow, new_status)

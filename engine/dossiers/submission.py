@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.agencies.models import Agency
-from engine.configuration.cache import generation_token, remember_generation
+from engine.configuration.cache import attached, generation_token, remember_generation
 from engine.dossiers.codes import next_dossier_code
 from engine.dossiers.models import CHANNEL_COUNTER, CHANNEL_ONLINE, CHANNEL_POSTAL, Dossier
 from engine.dossiers.search import dossier_search_text
@@ -36,16 +36,18 @@ def submit_dossier(
     agency_id: int | None = None,
 ) -> Dossier:
     """Create the dossier and run its first step, in the caller's transaction."""
-    # the configuration generation comes along, so the first step may use cached settings
+    # the configuration generation comes along: the procedure, its version and units, and the
+    # first step's settings may then come from this process's copies
     found = session.execute(
-        select(Procedure, generation_token().scalar_subquery()).where(
+        select(Procedure.id, generation_token().scalar_subquery()).where(
             Procedure.code == procedure_code, Procedure.is_active
         )
     ).first()
     if found is None:
         raise NotFound("Không tìm thấy thủ tục hành chính.")
-    procedure, token = found
+    procedure_id, token = found
     remember_generation(session, token)
+    procedure = attached(session, Procedure, procedure_id)
     version = latest_version(session, procedure)
     agency = _receiving_agency(session, actor, procedure, channel, agency_id)
     application = validated_form_data(version, applicant_form_name(version), data)

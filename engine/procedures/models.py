@@ -136,3 +136,4 @@ class ProcedureAgency(Base):
 
 watch(Procedure)
 watch(ProcedureVersion)
+watch(ProcedureAgency)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.agencies.models import Agency
 from engine.agencies.tree import administered_agency_ids, require_admin_of
+from engine.configuration.cache import cached_rows, configuration_changed
 from engine.errors import InvalidInput, NotFound
 from engine.procedures.models import Procedure, ProcedureAgency
 from engine.users.actor import Actor
@@ -29,17 +30,23 @@ def assigned_agency_ids(session: Session, procedure_id: int) -> set[int]:
 
 
 def receiving_agencies(session: Session, procedure: Procedure) -> list[Agency]:
-    """Active units that receive new dossiers of the procedure, by name."""
-    ids = assigned_agency_ids(session, procedure.id)
-    if not ids and procedure.agency_id is not None:
-        ids = {procedure.agency_id}
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            select(Agency).where(Agency.id.in_(ids), Agency.is_active).order_by(Agency.name)
+    """Active units that receive new dossiers of the procedure, by name (a submission's step
+    takes them from this process's copies: ticking a unit changes the configuration
+    generation)."""
+
+    def find() -> list[Agency]:
+        ids = assigned_agency_ids(session, procedure.id)
+        if not ids and procedure.agency_id is not None:
+            ids = {procedure.agency_id}
+        if not ids:
+            return []
+        return list(
+            session.scalars(
+                select(Agency).where(Agency.id.in_(ids), Agency.is_active).order_by(Agency.name)
+            )
         )
-    )
+
+    return cached_rows(session, Agency, ("receiving_agencies", procedure.id), find)
 
 
 def handles_procedure(session: Session, procedure: Procedure, agency_id: int) -> bool:
@@ -92,6 +99,8 @@ def set_receiving_agencies(
                 ProcedureAgency.agency_id.in_(removed),
             )
         )
+        # a core delete passes no ORM event: say it, or submissions keep the removed unit
+        configuration_changed(session)
     session.flush()
     if added or removed:
         record_admin_change(

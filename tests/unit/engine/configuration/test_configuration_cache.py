@@ -10,12 +10,15 @@ from sqlalchemy import event
 from engine.agencies.administration import amend_agency
 from engine.calendar.overrides import add_override
 from engine.calendar.working_days import calendar_from_session
+from engine.configuration.cache import configuration_changed
 from engine.connector_settings.settings import provider_settings, save_setting
 from engine.db import transaction
+from engine.demo import WARD_CODE
 from engine.dossiers.models import Dossier
 from engine.dossiers.step import lock_dossier
+from engine.dossiers.submission import submit_dossier
 from engine.notifications.templates import fingerprint, save_wording, wording_for
-from tests.factories import submit
+from tests.factories import KHAI_SINH, birth_application, submit
 
 
 def _statements(session_factory, work) -> list[str]:
@@ -109,6 +112,8 @@ def test_a_step_reads_its_procedure_and_agency_once_then_sees_a_rename_at_once(
         dossier = lock_dossier(session, dossier_id)
         return dossier.procedure.name, dossier.agency.name, dossier.procedure_version.process_id
 
+    with session_factory() as session, transaction(session):
+        configuration_changed(session)  # the submission's copies go: the lock reads afresh
     first, before = _statements(session_factory, names_in_a_step)
     again, cached = _statements(session_factory, names_in_a_step)
     assert _configuration_reads(first)
@@ -163,3 +168,18 @@ def test_a_step_sees_a_day_off_entered_since_its_calendar_was_cached(demo, sessi
         )
     _, after = _statements(session_factory, is_working_in_a_step)
     assert after is False
+
+
+def test_a_second_submission_finds_its_procedure_version_and_unit_without_reading_them(
+    demo, session_factory
+):
+    def a_submission(session):
+        return submit_dossier(session, demo.actor("congdan"), KHAI_SINH, birth_application())
+
+    first, _ = _statements(session_factory, a_submission)
+    again, dossier = _statements(session_factory, a_submission)
+    units = ("FROM procedure_versions", "FROM procedure_agencies", "FROM agencies")
+    assert [s for s in first if any(table in s for table in units)]
+    assert [s for s in again if any(table in s for table in units)] == []
+    with session_factory() as session:
+        assert session.get(Dossier, dossier.id).agency.code == WARD_CODE
