@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from engine.prepared_statements import prepare_statements
+
 DEFAULT_DATABASE_URL = "sqlite:///motcua.db"
 
 NAMING_CONVENTION = {
@@ -68,6 +70,7 @@ def configure_engine(engine: Engine) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
+    prepare_statements(engine)
     return engine
 
 
