@@ -74,7 +74,7 @@ def _execute_prepared(cursor, statement, parameters, context) -> bool:
     return True
 
 
-def _prepare(cursor, statement: str, name: str):
+def _prepare(cursor, statement: str, name: str) -> tuple[str, list[str]] | object:
     """PREPARE the statement as `name`; its parameters' names in `$n` order, or _REFUSED."""
     names: list[str] = []
 

@@ -27,8 +27,8 @@ def engine(database_url):
 
 
 def test_a_step_read_is_prepared_once_and_then_executed_by_name(demo, engine):
-    dossier_id, code = submit(make_session_factory(engine), demo.actor("congdan"))
     sessions = make_session_factory(engine)
+    dossier_id, code = submit(sessions, demo.actor("congdan"))
     for _ in range(3):
         with sessions() as session, transaction(session):
             assert lock_dossier(session, dossier_id).code == code
@@ -45,8 +45,8 @@ def test_a_step_read_is_prepared_once_and_then_executed_by_name(demo, engine):
 
 
 def test_rolled_back_work_leaves_the_prepared_statements_usable(demo, engine):
-    dossier_id, _ = submit(make_session_factory(engine), demo.actor("congdan"))
     sessions = make_session_factory(engine)
+    dossier_id, _ = submit(sessions, demo.actor("congdan"))
     with sessions() as session:
         lock_dossier(session, dossier_id).applicant_name = "Không lưu"
         session.flush()
@@ -77,9 +77,10 @@ def test_quotes_percent_signs_and_vietnamese_arrive_as_written(engine):
 def test_they_can_be_turned_off_for_a_pooler_in_transaction_mode(demo, database_url, monkeypatch):
     monkeypatch.setenv("MOTCUA_PREPARED_STATEMENTS", "0")
     engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    sessions = make_session_factory(engine)
     try:
-        dossier_id, _ = submit(make_session_factory(engine), demo.actor("congdan"))
-        with make_session_factory(engine)() as session:
+        dossier_id, _ = submit(sessions, demo.actor("congdan"))
+        with sessions() as session:
             assert session.get(Dossier, dossier_id).status == "submitted"
             assert _prepared(session) == []
     finally:
